@@ -1,0 +1,79 @@
+package dev.tokenwise.core.tokens;
+
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.EncodingRegistry;
+import com.knuddels.jtokkit.api.EncodingType;
+import dev.tokenwise.core.wire.Message;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Counts tokens the way the model's vendor bills them: exact tiktoken encodings for OpenAI models
+ * (o200k_base for the GPT-4o/4.1/o-series family, cl100k_base for GPT-4 and GPT-3.5) plus
+ * OpenAI's chat-format overhead; other vendors are estimated with cl100k_base, which is within a
+ * few percent for English text. Provider-reported usage always wins over these counts.
+ */
+public final class TokenCounter {
+    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
+    /** Tokens OpenAI adds per message (role and separators) in the chat format. */
+    public static final int TOKENS_PER_MESSAGE = 3;
+    /** Tokens added when a message carries a name. */
+    public static final int TOKENS_PER_NAME = 1;
+    /** Tokens that prime the assistant's reply. */
+    public static final int REPLY_PRIMING = 3;
+
+    private static final TokenCounter O200K = new TokenCounter(EncodingType.O200K_BASE, true);
+    private static final TokenCounter CL100K = new TokenCounter(EncodingType.CL100K_BASE, true);
+    private static final TokenCounter ESTIMATE = new TokenCounter(EncodingType.CL100K_BASE, false);
+
+    private final Encoding encoding;
+    private final EncodingType type;
+    private final boolean exact;
+
+    private TokenCounter(EncodingType type, boolean exact) {
+        this.type = type;
+        this.encoding = REGISTRY.getEncoding(type);
+        this.exact = exact;
+    }
+
+    /** The counter for a model name (case-insensitive; vendor prefixes like "openai/" are ignored). */
+    public static TokenCounter forModel(String model) {
+        String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
+        int slash = m.lastIndexOf('/');
+        if (slash >= 0) m = m.substring(slash + 1);
+        if (m.startsWith("gpt-4o") || m.startsWith("gpt-4.1") || m.startsWith("gpt-4.5") || m.startsWith("gpt-5")
+                || m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4") || m.startsWith("chatgpt-4o")) {
+            return O200K;
+        }
+        if (m.startsWith("gpt-4") || m.startsWith("gpt-3.5") || m.startsWith("text-embedding")) {
+            return CL100K;
+        }
+        return ESTIMATE;
+    }
+
+    /** The encoding's name, e.g. "o200k_base". */
+    public String encodingName() { return encoding.getName(); }
+
+    /** False when the count is an estimate for a non-OpenAI model. */
+    public boolean exact() { return exact; }
+
+    public int count(String text) {
+        if (text == null || text.isEmpty()) return 0;
+        return encoding.countTokensOrdinary(text);
+    }
+
+    /** Prompt tokens of a chat request as OpenAI counts them (messages + chat overhead). */
+    public int countMessages(List<Message> messages) {
+        int total = 0;
+        for (Message m : messages) {
+            total += TOKENS_PER_MESSAGE;
+            total += count(m.role());
+            total += count(m.text());
+            String name = m.raw().path("name").asText(null);
+            if (name != null) total += count(name) + TOKENS_PER_NAME;
+            if (m.hasToolCalls()) total += count(m.raw().get("tool_calls").toString());
+        }
+        return total + REPLY_PRIMING;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.tokenwise.core.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * A complete chat completion in OpenAI's shape ({@code object: chat.completion}). Every provider
+ * adapter returns this shape, so stages never see vendor formats.
+ */
+public record ChatResponse(ObjectNode body) {
+    public ChatResponse {
+        body = body.deepCopy();
+    }
+
+    /** Builds a single-choice assistant answer. */
+    public static ChatResponse of(String id, String model, long created, String text, String finishReason, Usage usage) {
+        ObjectNode b = Json.object();
+        b.put("id", id);
+        b.put("object", "chat.completion");
+        b.put("created", created);
+        b.put("model", model);
+        ArrayNode choices = b.putArray("choices");
+        ObjectNode c = choices.addObject();
+        c.put("index", 0);
+        ObjectNode m = c.putObject("message");
+        m.put("role", "assistant");
+        m.put("content", text);
+        m.putNull("refusal");
+        c.putNull("logprobs");
+        c.put("finish_reason", finishReason);
+        if (usage != null) b.set("usage", usage.toOpenAi());
+        return new ChatResponse(b);
+    }
+
+    public String id() { return body.path("id").asText(); }
+
+    public String model() { return body.path("model").asText(); }
+
+    public long created() { return body.path("created").asLong(); }
+
+    /** The first choice's text content ("" when it has none). */
+    public String text() {
+        JsonNode c = body.path("choices").path(0).path("message").path("content");
+        return c.isTextual() ? c.asText() : "";
+    }
+
+    public String finishReason() {
+        JsonNode f = body.path("choices").path(0).path("finish_reason");
+        return f.isTextual() ? f.asText() : null;
+    }
+
+    /** Provider-reported usage, or null when the response carries none. */
+    public Usage usage() { return Usage.fromOpenAi(body.get("usage")); }
+
+    public ChatResponse withUsage(Usage usage) {
+        ObjectNode b = body.deepCopy();
+        b.set("usage", usage.toOpenAi());
+        return new ChatResponse(b);
+    }
+
+    public ChatResponse withModel(String model) {
+        ObjectNode b = body.deepCopy();
+        b.put("model", model);
+        return new ChatResponse(b);
+    }
+
+    public ChatResponse withId(String id, long created) {
+        ObjectNode b = body.deepCopy();
+        b.put("id", id);
+        b.put("created", created);
+        return new ChatResponse(b);
+    }
+
+    public ObjectNode toJson() { return body.deepCopy(); }
+}

@@ -1,0 +1,43 @@
+package dev.tokenwise.gateway.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole gateway configuration, as read from {@code tokenwise.yaml} (snake_case keys) and
+ * validated by {@link ConfigLoader}. Each section is a small record of its own.
+ *
+ * @param server how the gateway listens
+ * @param models model name (as clients send it) to how it is served
+ */
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+    public GatewayConfig {
+        if (server == null) server = ServerConfig.defaults();
+        models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+    }
+
+    /** The embedded default: mock models named like the real ones, loopback only, no keys. */
+    public static GatewayConfig embeddedDefault() {
+        Map<String, ModelConfig> m = new LinkedHashMap<>();
+        m.put("gpt-4o", ModelConfig.mock("large", new ModelConfig.MockConfig(0, 0, 60)));
+        m.put("gpt-4o-mini", ModelConfig.mock("small", new ModelConfig.MockConfig(0, 0, 40)));
+        m.put("claude-3-5-sonnet", ModelConfig.mock("large", new ModelConfig.MockConfig(0, 0, 60)));
+        m.put("claude-3-haiku", ModelConfig.mock("small", new ModelConfig.MockConfig(0, 0, 40)));
+        m.put("llama-3-70b", ModelConfig.mock("mid", new ModelConfig.MockConfig(0, 0, 50)));
+        m.put("llama-3-8b", ModelConfig.mock("small", new ModelConfig.MockConfig(0, 0, 30)));
+        return new GatewayConfig(ServerConfig.defaults(), m);
+    }
+
+    /** Every model name proxied to one OpenAI-compatible base URL (quick start). */
+    public static GatewayConfig upstream(String baseUrl, String apiKeyEnv) {
+        Map<String, ModelConfig> m = new LinkedHashMap<>();
+        for (Map.Entry<String, ModelConfig> e : embeddedDefault().models().entrySet()) {
+            m.put(e.getKey(), new ModelConfig("openai", e.getKey(), baseUrl, apiKeyEnv, e.getValue().tier(), null));
+        }
+        return new GatewayConfig(ServerConfig.defaults(), m);
+    }
+
+    public GatewayConfig withServer(ServerConfig s) {
+        return new GatewayConfig(s, models);
+    }
+}
