@@ -6,6 +6,9 @@ import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
+import dev.tokenwise.gateway.resilience.CircuitBreaker;
+import dev.tokenwise.gateway.resilience.ResilienceStage;
+import dev.tokenwise.gateway.resilience.Sleeper;
 import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.ProviderStage;
 import java.time.InstantSource;
@@ -15,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * A running tokenwise gateway: the public entry point. Build one from a validated
@@ -71,6 +75,8 @@ public final class Gateway implements AutoCloseable {
         private InstantSource clock = InstantSource.system();
         private LongSupplier nanoTime = System::nanoTime;
         private Function<String, String> env = System::getenv;
+        private Sleeper sleeper = Sleeper.REAL;
+        private RandomGenerator random = RandomGenerator.getDefault();
 
         private Builder(GatewayConfig config) {
             this.config = config;
@@ -87,11 +93,18 @@ public final class Gateway implements AutoCloseable {
 
         public Builder env(Function<String, String> env) { this.env = env; return this; }
 
+        /** How retries wait (tests pass a recording sleeper). */
+        public Builder sleeper(Sleeper sleeper) { this.sleeper = sleeper; return this; }
+
+        public Builder random(RandomGenerator random) { this.random = random; return this; }
+
         public Gateway start() {
             Map<String, Provider> providers = new LinkedHashMap<>();
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             List<Stage> stages = new ArrayList<>();
+            stages.add(new ResilienceStage(config.resilience(), new CircuitBreaker(config.resilience().breakerFailures(),
+                    config.resilience().breakerOpenMs(), clock), sleeper, random));
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);

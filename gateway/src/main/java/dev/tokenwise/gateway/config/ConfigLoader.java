@@ -103,6 +103,18 @@ public final class ConfigLoader {
                 }
             }
         }
+        ResilienceConfig r = c.resilience();
+        if (r.maxRetries() < 0 || r.maxRetries() > 10) errors.add("resilience.max_retries: must be 0..10, was " + r.maxRetries());
+        if (r.backoffMs() < 0) errors.add("resilience.backoff_ms: must be >= 0, was " + r.backoffMs());
+        if (r.maxBackoffMs() < r.backoffMs()) errors.add("resilience.max_backoff_ms: must be >= backoff_ms, was " + r.maxBackoffMs());
+        if (r.breakerFailures() < 1) errors.add("resilience.breaker_failures: must be >= 1, was " + r.breakerFailures());
+        if (r.breakerOpenMs() < 0) errors.add("resilience.breaker_open_ms: must be >= 0, was " + r.breakerOpenMs());
+        r.fallbacks().forEach((model, chain) -> {
+            if (!c.models().containsKey(model)) errors.add("resilience.fallbacks." + model + ": no such model in 'models'");
+            for (String fb : chain == null ? java.util.List.<String>of() : chain) {
+                if (!c.models().containsKey(fb)) errors.add("resilience.fallbacks." + model + ": fallback '" + fb + "' is not a configured model");
+            }
+        });
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));
         }
