@@ -107,7 +107,8 @@ public final class Gateway implements AutoCloseable {
                     config.resilience().breakerOpenMs(), clock), sleeper, random));
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
-            GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);
+            GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
+                    config.server().shutdownGraceMs(), clock, nanoTime, null);
             try {
                 server.start(config.server().host(), config.server().port());
             } catch (RuntimeException e) {

@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final String HANDLED = "tokenwise.handled";
+    /** Connections silent this long are closed, which also cuts off slow-loris clients. */
+    static final long IDLE_TIMEOUT_MS = 30_000;
 
     private final Javalin app;
     private final Pipeline pipeline;
@@ -41,6 +43,15 @@ public final class GatewayServer implements AutoCloseable {
 
     public GatewayServer(Pipeline pipeline, ModelRegistry registry, long maxBodyBytes, InstantSource clock,
                          LongSupplier nanoTime, Consumer<Javalin> extraRoutes) {
+        this(pipeline, registry, maxBodyBytes, 10_000, clock, nanoTime, extraRoutes);
+    }
+
+    /**
+     * @param shutdownGraceMs how long {@link #close()} lets in-flight requests finish after it stops
+     *     accepting new ones
+     */
+    public GatewayServer(Pipeline pipeline, ModelRegistry registry, long maxBodyBytes, long shutdownGraceMs,
+                         InstantSource clock, LongSupplier nanoTime, Consumer<Javalin> extraRoutes) {
         this.pipeline = pipeline;
         this.registry = registry;
         this.maxBodyBytes = maxBodyBytes;
@@ -52,6 +63,12 @@ public final class GatewayServer implements AutoCloseable {
             cfg.startupWatcherEnabled = false;
             cfg.http.disableCompression();
             cfg.http.maxRequestSize = maxBodyBytes;
+            cfg.jetty.modifyServer(server -> server.setStopTimeout(shutdownGraceMs));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                // oversized headers are cut off with 431 instead of buffering without bound
+                http.setRequestHeaderSize(16 * 1024);
+                http.setSendServerVersion(false);
+            });
         });
         app.post("/v1/chat/completions", this::chatCompletions);
         app.post("/chat/completions", this::chatCompletions);
@@ -85,6 +102,9 @@ public final class GatewayServer implements AutoCloseable {
 
     public GatewayServer start(String host, int port) {
         app.start(host, port);
+        for (var c : app.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) ac.setIdleTimeout(IDLE_TIMEOUT_MS);
+        }
         return this;
     }
 
