@@ -1,0 +1,170 @@
+package dev.tokenwise.cli.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.gateway.Gateway;
+import dev.tokenwise.gateway.config.ConfigLoader;
+import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.config.ModelConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tokenwise bench overhead}: the latency tokenwise adds. One mock upstream; the same
+ * open-loop load sent directly to it and through a gateway with the full pipeline (auth, budget,
+ * exact-cache miss, accounting), in the same run, at each rate.
+ */
+@Command(name = "overhead", mixinStandardHelpOptions = true,
+        description = "Added latency of the gateway vs calling the upstream directly, at fixed request rates (open loop).")
+final class OverheadCommand implements Runnable {
+    @Option(names = "--rates", split = ",", defaultValue = "500,1000,2000,5000",
+            description = "Request rates per second (default ${DEFAULT-VALUE}).")
+    List<Integer> rates;
+
+    @Option(names = "--duration", defaultValue = "20s", description = "Length of each measured phase, e.g. 20s or 1m (default ${DEFAULT-VALUE}).")
+    String duration;
+
+    @Option(names = "--warmup", defaultValue = "3s", description = "Warm-up before each rate's phases (default ${DEFAULT-VALUE}).")
+    String warmup;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public void run() {
+        double seconds = parseDuration(duration);
+        double warm = parseDuration(warmup);
+        for (int r : rates) if (r < 1 || r > 100_000) throw new IllegalArgumentException("--rates: each rate must be 1..100000, was " + r);
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("tokenwise-bench");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Map<String, ModelConfig> upstreamModels = new LinkedHashMap<>();
+        upstreamModels.put("gpt-4o", ModelConfig.mock("large", new ModelConfig.MockConfig(0, 0, 20)));
+        GatewayConfig upstreamCfg = new GatewayConfig(null, upstreamModels)
+                .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("upstream").toString()));
+        OpenLoopLoad load = new OpenLoopLoad();
+        try (Gateway upstream = Gateway.builder(upstreamCfg).start();
+             BenchGateway gw = BenchGateway.start(upstream.baseUrl(), dir)) {
+            String direct = upstream.baseUrl() + "/chat/completions";
+            String through = gw.gateway().baseUrl() + "/chat/completions";
+            IntFunction<String> body = i -> "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"benchmark request "
+                    + i + "-" + System.nanoTime() + ": what are your business hours?\"}]}";
+            String[] authHeaders = gw.headers();
+            ObjectNode out = Json.object();
+            out.put("duration_s", seconds);
+            out.put("pipeline", String.join(" -> ", gw.stageNames()));
+            ArrayNode arr = out.putArray("rates");
+            int best = 0;
+            for (int rate : rates) {
+                progress("rate " + rate + "/s: warm-up");
+                load.run(direct, rate, warm, body, new String[0]);
+                load.run(through, rate, warm, body, authHeaders);
+                progress("rate " + rate + "/s: direct");
+                OpenLoopLoad.Result d = load.run(direct, rate, seconds, body, new String[0]);
+                progress("rate " + rate + "/s: through tokenwise");
+                OpenLoopLoad.Result g = load.run(through, rate, seconds, body, authHeaders);
+                ObjectNode row = arr.addObject();
+                row.put("rate", rate);
+                row.set("direct", phase(d));
+                row.set("gateway", phase(g));
+                row.put("added_p50_us", round(g.p50Us() - d.p50Us()));
+                row.put("added_p99_us", round(g.p99Us() - d.p99Us()));
+                row.put("added_mean_us", round(g.meanUs() - d.meanUs()));
+                boolean sustained = g.errors() == 0 && g.achievedRps() >= 0.95 * rate;
+                row.put("sustained", sustained);
+                if (sustained) best = Math.max(best, rate);
+            }
+            out.put("highest_sustained_rps", best);
+            clearProgress();
+            if (json) {
+                System.out.println(Json.write(out));
+            } else {
+                printTable(out);
+            }
+        }
+    }
+
+    private static ObjectNode phase(OpenLoopLoad.Result r) {
+        ObjectNode n = Json.object();
+        n.put("sent", r.sent());
+        n.put("errors", r.errors());
+        n.put("achieved_rps", round(r.achievedRps()));
+        n.put("p50_us", round(r.p50Us()));
+        n.put("p99_us", round(r.p99Us()));
+        n.put("max_us", round(r.maxUs()));
+        n.put("mean_us", round(r.meanUs()));
+        return n;
+    }
+
+    private static double round(double v) {
+        return Double.isNaN(v) ? -1 : Math.round(v * 10) / 10.0;
+    }
+
+    private static void printTable(ObjectNode out) {
+        System.out.println("Gateway overhead (open loop, same mock upstream, same run; pipeline: " + out.get("pipeline").asText() + ")");
+        System.out.printf("%7s | %10s %10s %10s | %10s %10s %10s | %10s %10s | %6s %9s%n", "rate", "direct p50", "p99", "max",
+                "tw p50", "p99", "max", "added p50", "added p99", "errors", "achieved");
+        for (var row : out.get("rates")) {
+            var d = row.get("direct");
+            var g = row.get("gateway");
+            System.out.printf("%7d | %8.0fus %8.0fus %8.0fus | %8.0fus %8.0fus %8.0fus | %8.0fus %8.0fus | %6d %9.0f%n",
+                    row.get("rate").asInt(), d.get("p50_us").asDouble(), d.get("p99_us").asDouble(), d.get("max_us").asDouble(),
+                    g.get("p50_us").asDouble(), g.get("p99_us").asDouble(), g.get("max_us").asDouble(),
+                    row.get("added_p50_us").asDouble(), row.get("added_p99_us").asDouble(),
+                    g.get("errors").asInt(), g.get("achieved_rps").asDouble());
+        }
+        System.out.println("highest rate sustained without errors: " + out.get("highest_sustained_rps").asInt() + "/s");
+    }
+
+    static double parseDuration(String s) {
+        String t = s.trim().toLowerCase();
+        try {
+            if (t.endsWith("ms")) return Double.parseDouble(t.substring(0, t.length() - 2)) / 1000.0;
+            if (t.endsWith("s")) return Double.parseDouble(t.substring(0, t.length() - 1));
+            if (t.endsWith("m")) return Double.parseDouble(t.substring(0, t.length() - 1)) * 60;
+            return Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--duration: '" + s + "' is not a duration like 20s, 500ms or 1m");
+        }
+    }
+
+    private static void progress(String msg) {
+        if (System.console() != null) System.err.print("\r\033[K" + msg);
+    }
+
+    private static void clearProgress() {
+        if (System.console() != null) System.err.print("\r\033[K");
+    }
+
+    /** The gateway under test, configured with every stage on the request path. */
+    record BenchGateway(Gateway gateway, String[] headers) implements AutoCloseable {
+        static BenchGateway start(String upstreamBaseUrl, Path dir) {
+            Map<String, ModelConfig> models = new LinkedHashMap<>();
+            models.put("gpt-4o", new ModelConfig("openai", "gpt-4o", upstreamBaseUrl, null, "large", null));
+            GatewayConfig cfg = new ConfigLoader(System::getenv).validate(new GatewayConfig(null, models)
+                    .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("gateway").toString())));
+            return new BenchGateway(Gateway.builder(cfg).start(), new String[0]);
+        }
+
+        List<String> stageNames() {
+            return gateway.pipeline().stages().stream().map(s -> s.name()).toList();
+        }
+
+        @Override
+        public void close() {
+            gateway.close();
+        }
+    }
+
+}
