@@ -110,7 +110,7 @@ public final class Gateway implements AutoCloseable {
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
                     config.server().shutdownGraceMs(), clock, nanoTime, null);
             try {
-                server.start(config.server().host(), config.server().port());
+                server.start(config.server().host(), config.server().port(), config.server().idleTimeoutMs());
             } catch (RuntimeException e) {
                 registry.close();
                 throw e;

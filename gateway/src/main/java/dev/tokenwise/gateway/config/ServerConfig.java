@@ -9,9 +9,10 @@ package dev.tokenwise.gateway.config;
  * @param dataDir where embedded stores (SQLite ledger, keys) live
  * @param adminKeyEnv environment variable holding the admin key
  * @param shutdownGraceMs how long in-flight requests may finish on shutdown
+ * @param idleTimeoutMs connections silent this long are closed (cuts off slow-loris clients)
  */
 public record ServerConfig(String host, Integer port, Long maxBodyBytes, String dataDir, String adminKeyEnv,
-                           Integer shutdownGraceMs) {
+                           Integer shutdownGraceMs, Integer idleTimeoutMs) {
     public static final long DEFAULT_MAX_BODY = 4L * 1024 * 1024;
 
     public ServerConfig {
@@ -21,21 +22,31 @@ public record ServerConfig(String host, Integer port, Long maxBodyBytes, String 
         if (dataDir == null) dataDir = ".tokenwise";
         if (adminKeyEnv == null) adminKeyEnv = "TOKENWISE_ADMIN_KEY";
         if (shutdownGraceMs == null) shutdownGraceMs = 10_000;
+        if (idleTimeoutMs == null) idleTimeoutMs = 30_000;
+    }
+
+    public ServerConfig(String host, Integer port, Long maxBodyBytes, String dataDir, String adminKeyEnv,
+                        Integer shutdownGraceMs) {
+        this(host, port, maxBodyBytes, dataDir, adminKeyEnv, shutdownGraceMs, null);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(host, p, maxBodyBytes, dataDir, adminKeyEnv, shutdownGraceMs);
+        return new ServerConfig(host, p, maxBodyBytes, dataDir, adminKeyEnv, shutdownGraceMs, idleTimeoutMs);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(h, port, maxBodyBytes, dataDir, adminKeyEnv, shutdownGraceMs);
+        return new ServerConfig(h, port, maxBodyBytes, dataDir, adminKeyEnv, shutdownGraceMs, idleTimeoutMs);
     }
 
     public ServerConfig withDataDir(String d) {
-        return new ServerConfig(host, port, maxBodyBytes, d, adminKeyEnv, shutdownGraceMs);
+        return new ServerConfig(host, port, maxBodyBytes, d, adminKeyEnv, shutdownGraceMs, idleTimeoutMs);
+    }
+
+    public ServerConfig withIdleTimeoutMs(int ms) {
+        return new ServerConfig(host, port, maxBodyBytes, dataDir, adminKeyEnv, shutdownGraceMs, ms);
     }
 }

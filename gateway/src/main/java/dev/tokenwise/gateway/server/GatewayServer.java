@@ -31,8 +31,6 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final String HANDLED = "tokenwise.handled";
-    /** Connections silent this long are closed, which also cuts off slow-loris clients. */
-    static final long IDLE_TIMEOUT_MS = 30_000;
 
     private final Javalin app;
     private final Pipeline pipeline;
@@ -101,9 +99,17 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public GatewayServer start(String host, int port) {
+        return start(host, port, 30_000);
+    }
+
+    /**
+     * @param idleTimeoutMs connections silent this long are closed, which also cuts off slow-loris
+     *     clients that trickle their headers
+     */
+    public GatewayServer start(String host, int port, long idleTimeoutMs) {
         app.start(host, port);
         for (var c : app.jettyServer().server().getConnectors()) {
-            if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) ac.setIdleTimeout(IDLE_TIMEOUT_MS);
+            if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) ac.setIdleTimeout(idleTimeoutMs);
         }
         return this;
     }
