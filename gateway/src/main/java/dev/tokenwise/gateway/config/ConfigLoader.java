@@ -102,6 +102,27 @@ public final class ConfigLoader {
                     errors.add(k + ".api_key_env: environment variable " + m.apiKeyEnv() + " is not set");
                 }
             }
+            ModelConfig.TimeoutConfig t = m.timeouts();
+            if (t.connectMs() < 1) errors.add(k + ".timeouts.connect_ms: must be at least 1, was " + t.connectMs());
+            if (t.firstByteMs() < 1) errors.add(k + ".timeouts.first_byte_ms: must be at least 1, was " + t.firstByteMs());
+            if (t.idleMs() < 1) errors.add(k + ".timeouts.idle_ms: must be at least 1, was " + t.idleMs());
+            if (!ModelConfig.MockConfig.FAULTS.contains(m.mock().fault())) {
+                errors.add(k + ".mock.fault: '" + m.mock().fault() + "' is not one of " + ModelConfig.MockConfig.FAULTS.stream().sorted().toList());
+            }
+            if (m.mock().answerTokens() < 1) errors.add(k + ".mock.answer_tokens: must be at least 1, was " + m.mock().answerTokens());
+            if (m.mock().ttftMs() < 0) errors.add(k + ".mock.ttft_ms: must be >= 0, was " + m.mock().ttftMs());
+            if (m.mock().tokensPerSecond() < 0) errors.add(k + ".mock.tokens_per_second: must be >= 0, was " + m.mock().tokensPerSecond());
+            if ("replay".equals(m.provider())) {
+                ModelConfig.ReplayConfig r = m.replay();
+                if (r == null || r.file() == null) {
+                    errors.add(k + ".replay.file: required for provider replay (a CSV with a 'prompt' column)");
+                } else {
+                    String problem = dev.tokenwise.gateway.provider.replay.RecordedAnswers.problem(Path.of(r.file()), r.column());
+                    if (problem != null) errors.add(k + ".replay: " + problem);
+                }
+            } else if (m.replay() != null) {
+                errors.add(k + ".replay: only allowed with provider replay, provider is '" + m.provider() + "'");
+            }
         }
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));

@@ -28,12 +28,16 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
-    /** Every model name proxied to one OpenAI-compatible base URL (quick start). */
+    /**
+     * Every model name proxied to one OpenAI-compatible base URL (quick start): the six well-known
+     * names (listed by /v1/models, with tiers) and a catch-all {@code "*"} for any other name.
+     */
     public static GatewayConfig upstream(String baseUrl, String apiKeyEnv) {
         Map<String, ModelConfig> m = new LinkedHashMap<>();
         for (Map.Entry<String, ModelConfig> e : embeddedDefault().models().entrySet()) {
             m.put(e.getKey(), new ModelConfig("openai", e.getKey(), baseUrl, apiKeyEnv, e.getValue().tier(), null));
         }
+        m.put("*", new ModelConfig("openai", null, baseUrl, apiKeyEnv, null, null));
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
