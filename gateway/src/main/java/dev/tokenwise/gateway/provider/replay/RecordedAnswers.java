@@ -68,8 +68,10 @@ public final class RecordedAnswers {
     }
 
     private static String resolveColumn(List<String> header, String column) {
-        if (header.contains(column)) return column;
+        // RouteLLM files also have a column named after the model holding a correctness label,
+        // so a model name means its _response column
         if (header.contains(column + "_response")) return column + "_response";
+        if (header.contains(column)) return column;
         return null;
     }
 
