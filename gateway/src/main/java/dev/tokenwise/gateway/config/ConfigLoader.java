@@ -42,7 +42,7 @@ public final class ConfigLoader {
     public GatewayConfig load(Path file) {
         if (!Files.isRegularFile(file)) throw new ConfigException("config file not found: " + file);
         try {
-            return validate(parse(Files.readString(file)));
+            return validate(resolveFiles(parse(Files.readString(file)), file.toAbsolutePath().getParent()));
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
@@ -60,6 +60,19 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("config is not valid YAML: " + e.getMessage(), e);
         }
+    }
+
+    /** Relative replay files are relative to the config file's folder, like includes in most tools. */
+    static GatewayConfig resolveFiles(GatewayConfig c, Path dir) {
+        java.util.Map<String, ModelConfig> models = new java.util.LinkedHashMap<>();
+        c.models().forEach((name, m) -> {
+            if (m != null && m.replay() != null && m.replay().file() != null && !Path.of(m.replay().file()).isAbsolute()) {
+                m = new ModelConfig(m.provider(), m.upstreamModel(), m.baseUrl(), m.apiKeyEnv(), m.tier(), m.mock(), m.timeouts(),
+                        new ModelConfig.ReplayConfig(dir.resolve(m.replay().file()).normalize().toString(), m.replay().column()));
+            }
+            models.put(name, m);
+        });
+        return c.withModels(models);
     }
 
     private static String path(JsonMappingException e) {

@@ -44,4 +44,8 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
     public GatewayConfig withServer(ServerConfig s) {
         return new GatewayConfig(s, models);
     }
+
+    public GatewayConfig withModels(Map<String, ModelConfig> m) {
+        return new GatewayConfig(server, m);
+    }
 }
