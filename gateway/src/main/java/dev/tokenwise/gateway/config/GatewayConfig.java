@@ -41,6 +41,19 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
+    /**
+     * The mock model as a stand-alone OpenAI-compatible server: answers any model name, like a
+     * vLLM or llama.cpp server would, with the given speed, length and fault.
+     */
+    public static GatewayConfig mockUpstream(ModelConfig.MockConfig mock) {
+        Map<String, ModelConfig> m = new LinkedHashMap<>();
+        for (Map.Entry<String, ModelConfig> e : embeddedDefault().models().entrySet()) {
+            m.put(e.getKey(), ModelConfig.mock(e.getValue().tier(), mock));
+        }
+        m.put("*", ModelConfig.mock(null, mock));
+        return new GatewayConfig(ServerConfig.defaults(), m);
+    }
+
     public GatewayConfig withServer(ServerConfig s) {
         return new GatewayConfig(s, models);
     }
