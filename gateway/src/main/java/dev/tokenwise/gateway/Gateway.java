@@ -99,8 +99,14 @@ public final class Gateway implements AutoCloseable {
             providers.put("anthropic", new AnthropicProvider(http, env, clock));
             ReplayProvider replay = new ReplayProvider(clock);
             providers.put("replay", replay);
-            config.models().values().stream().filter(m -> "replay".equals(m.provider())).forEach(replay::preload);
-            ModelRegistry registry = new ModelRegistry(config.models(), providers);
+            ModelRegistry registry;
+            try {
+                config.models().values().stream().filter(m -> "replay".equals(m.provider())).forEach(replay::preload);
+                registry = new ModelRegistry(config.models(), providers);
+            } catch (RuntimeException e) {
+                http.close();
+                throw e;
+            }
             List<Stage> stages = new ArrayList<>();
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);

@@ -78,6 +78,10 @@ public final class OpenAiProvider implements Provider {
             if (type != null && "json".equals(type.subtype())) {
                 // a server that ignored stream:true answered in one piece: replay it as chunks
                 JsonNode json = readJson(response, model);
+                if (!json.isObject() || !json.path("choices").isArray()) {
+                    throw GatewayException.upstream(NAME, "Upstream provider " + NAME
+                            + " answered a stream request with JSON that is not a chat completion.", null);
+                }
                 ChatResponse full = withUsage(new ChatResponse((ObjectNode) json), request, model);
                 for (ObjectNode c : Chunks.fromResponse(full)) {
                     asm.accept(c);
@@ -96,8 +100,9 @@ public final class OpenAiProvider implements Provider {
                     break;
                 }
                 JsonNode chunk = parseChunk(data);
-                if (chunk.has("error")) {
-                    JsonNode err = chunk.get("error");
+                if (chunk.has("error") || "error".equals(chunk.path("object").asText())) {
+                    // OpenAI sends {"error":{...}}; vLLM also {"object":"error","message":..,"code":400}
+                    JsonNode err = chunk.has("error") ? chunk.get("error") : chunk;
                     int status = err.path("code").isInt() ? err.path("code").asInt() : 500;
                     throw UpstreamHttp.fromStatus(NAME, status >= 400 && status <= 599 ? status : 500, data, -1);
                 }

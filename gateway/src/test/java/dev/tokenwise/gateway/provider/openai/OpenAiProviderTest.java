@@ -198,6 +198,18 @@ class OpenAiProviderTest {
     }
 
     @Test
+    void an_error_object_inside_a_stream_fails_the_stream_with_its_message() {
+        String body = FakeUpstream.sseBody("m", FakeUpstream.words(FakeUpstream.ANSWER), false);
+        String first = body.substring(0, body.indexOf("\n\n") + 2);
+        fake.sse(first + "data: {\"object\":\"error\",\"message\":\"This model's maximum context length is 8192 tokens.\","
+                + "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}\n\n");
+        List<String> ev = events(gw.post("/chat/completions", TestGateway.chat("gpt-4o", "hi", true)).body());
+        JsonNode err = Json.parse(ev.get(ev.size() - 1).substring(6)).path("error");
+        assertThat(err.path("message").asText()).contains("maximum context length");
+        assertThat(ev).noneMatch(e -> e.equals("data: [DONE]"));
+    }
+
+    @Test
     void an_unreachable_upstream_is_a_retryable_502() {
         ModelConfig m = ModelConfig.openai("x", "http://127.0.0.1:1/v1", null, null);
         try (UpstreamHttp http = new UpstreamHttp(InstantSource.system())) {
