@@ -243,6 +243,31 @@ class AnthropicProviderTest {
         }
     }
 
+    @Test
+    void the_openai_java_sdk_reads_a_translated_anthropic_stream_with_tool_calls() {
+        fake.sse(EVENTS);
+        fake.json(MESSAGE);
+        GatewayConfig cfg = new GatewayConfig(null, Map.of("claude-3-5-sonnet", model));
+        try (TestGateway gw = TestGateway.start(Gateway.builder(TestGateway.withTempDataDir(cfg)).port(0)
+                .env(Map.of("ANTHROPIC_API_KEY", "k")::get))) {
+            com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+                    .baseUrl(gw.baseUrl()).apiKey("unused").maxRetries(0).build();
+            var params = com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+                    .model("claude-3-5-sonnet").addUserMessage("Weather in SF?").build();
+            var acc = com.openai.helpers.ChatCompletionAccumulator.create();
+            try (var stream = client.chat().completions().createStreaming(params)) {
+                stream.stream().forEach(acc::accumulate);
+            }
+            var message = acc.chatCompletion().choices().get(0).message();
+            assertThat(message.content()).contains("Okay, let's check.");
+            assertThat(message.toolCalls().orElseThrow().get(0).asFunction().function().arguments())
+                    .isEqualTo("{\"location\": \"San Francisco, CA\"}");
+            var completion = client.chat().completions().create(params);
+            assertThat(completion.choices().get(0).finishReason().asString()).isEqualTo("tool_calls");
+            assertThat(completion.usage().orElseThrow().promptTokensDetails().orElseThrow().cachedTokens()).contains(2000L);
+        }
+    }
+
     static ChunkSink sink(List<ObjectNode> into) {
         return new ChunkSink() {
             @Override public void send(ObjectNode chunk) { into.add(chunk); }
