@@ -72,7 +72,18 @@ public final class OpenAiProvider implements Provider {
         options.put("include_usage", true);
         Call call = http.newCall(httpRequest(body, model, true), model.timeouts());
         StreamAssembler asm = new StreamAssembler();
-        try (Response response = http.execute(NAME, call, model.timeouts())) {
+        Response first;
+        try {
+            first = http.execute(NAME, call, model.timeouts());
+        } catch (GatewayException e) {
+            if (!rejectedStreamOptions(e, request)) throw e;
+            // an older server that does not know stream_options: ask again as the client did,
+            // and count the usage ourselves
+            body.remove("stream_options");
+            call = http.newCall(httpRequest(body, model, true), model.timeouts());
+            first = http.execute(NAME, call, model.timeouts());
+        }
+        try (Response response = first) {
             ResponseBody rb = response.body();
             MediaType type = rb == null ? null : rb.contentType();
             if (type != null && "json".equals(type.subtype())) {
@@ -125,6 +136,11 @@ public final class OpenAiProvider implements Provider {
             throw failure;
         }
         return withUsage(asm.toResponse(), request, model);
+    }
+
+    private static boolean rejectedStreamOptions(GatewayException e, ChatRequest request) {
+        return e.status() == 400 && !request.body().has("stream_options")
+                && (e.getMessage().contains("stream_options") || "stream_options".equals(e.param()));
     }
 
     private static JsonNode parseChunk(String data) {

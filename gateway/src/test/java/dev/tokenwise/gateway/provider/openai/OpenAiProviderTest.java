@@ -210,6 +210,25 @@ class OpenAiProviderTest {
     }
 
     @Test
+    void a_server_that_rejects_stream_options_is_asked_again_without_them() {
+        fake.status(400, "{\"error\":{\"message\":\"Unrecognized request argument supplied: stream_options\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+        HttpResponse<String> r = gw.post("/chat/completions", TestGateway.chat("gpt-4o", "hi", true));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+        assertThat(fake.takeRequestJson().has("stream_options")).isTrue();
+        assertThat(fake.takeRequestJson().has("stream_options")).isFalse();
+    }
+
+    @Test
+    void a_client_that_sent_stream_options_itself_gets_the_upstream_400() {
+        fake.status(400, "{\"error\":{\"message\":\"Unrecognized request argument supplied: stream_options\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+        ObjectNode b = (ObjectNode) Json.parse(TestGateway.chat("gpt-4o", "hi", true));
+        b.putObject("stream_options").put("include_usage", true);
+        assertThat(gw.post("/chat/completions", Json.write(b)).statusCode()).isEqualTo(400);
+        assertThat(fake.requestCount()).isEqualTo(1);
+    }
+
+    @Test
     void an_unreachable_upstream_is_a_retryable_502() {
         ModelConfig m = ModelConfig.openai("x", "http://127.0.0.1:1/v1", null, null);
         try (UpstreamHttp http = new UpstreamHttp(InstantSource.system())) {
