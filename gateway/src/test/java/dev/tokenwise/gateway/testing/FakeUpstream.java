@@ -22,7 +22,8 @@ import okhttp3.mockwebserver.SocketPolicy;
  * A scripted OpenAI-compatible upstream on a free loopback port, with fault modes: 429 with
  * Retry-After, 500, hang, disconnect in the middle of a stream, truncated stream. Scripted
  * responses are served in order; with none left it answers any chat request like a real server
- * (any model name, streaming when asked, a usage chunk when {@code include_usage} is set).
+ * (any model name, streaming when asked, a usage chunk when {@code include_usage} is set; on a
+ * path ending in {@code /messages} it answers in Anthropic's Messages API shape instead).
  * Every request is recorded for assertions.
  */
 public final class FakeUpstream implements AutoCloseable {
@@ -140,11 +141,52 @@ public final class FakeUpstream implements AutoCloseable {
             return new MockResponse().setResponseCode(400).setBody("{\"error\":{\"message\":\"bad json\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
         }
         String model = body.path("model").asText("fake-model");
+        if (request.getPath() != null && request.getPath().endsWith("/messages")) return anthropicAnswer(model, body);
         if (body.path("stream").asBoolean(false)) {
             boolean usage = body.path("stream_options").path("include_usage").asBoolean(false);
             return new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(sseBody(model, words(ANSWER), usage));
         }
         return new MockResponse().setHeader("Content-Type", "application/json").setBody(Json.write(completion(model, ANSWER)));
+    }
+
+    /** Answers a Messages API request (Anthropic's shape), streaming when asked. */
+    private static MockResponse anthropicAnswer(String model, JsonNode body) {
+        if (!body.path("messages").isArray() || !body.path("max_tokens").isIntegralNumber()) {
+            return new MockResponse().setResponseCode(400).setHeader("Content-Type", "application/json")
+                    .setBody("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"messages and max_tokens are required\"}}");
+        }
+        if (!body.path("stream").asBoolean(false)) {
+            ObjectNode m = Json.object();
+            m.put("id", "msg_fake");
+            m.put("type", "message");
+            m.put("role", "assistant");
+            m.put("model", model);
+            m.putArray("content").addObject().put("type", "text").put("text", ANSWER);
+            m.put("stop_reason", "end_turn");
+            m.putNull("stop_sequence");
+            m.putObject("usage").put("input_tokens", 20).put("cache_creation_input_tokens", 0)
+                    .put("cache_read_input_tokens", 0).put("output_tokens", 12);
+            return new MockResponse().setHeader("Content-Type", "application/json").setBody(Json.write(m));
+        }
+        StringBuilder sb = new StringBuilder();
+        java.util.function.BiConsumer<String, String> ev = (name, data) ->
+                sb.append("event: ").append(name).append("\ndata: ").append(data).append("\n\n");
+        ev.accept("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_fake\",\"type\":\"message\",\"role\":\"assistant\",\"model\":"
+                + Json.write(com.fasterxml.jackson.databind.node.TextNode.valueOf(model))
+                + ",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":20,\"output_tokens\":1}}}");
+        ev.accept("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+        ev.accept("ping", "{\"type\":\"ping\"}");
+        for (String w : words(ANSWER)) {
+            ObjectNode d = Json.object();
+            d.put("type", "content_block_delta");
+            d.put("index", 0);
+            d.putObject("delta").put("type", "text_delta").put("text", w);
+            ev.accept("content_block_delta", Json.write(d));
+        }
+        ev.accept("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+        ev.accept("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":12}}");
+        ev.accept("message_stop", "{\"type\":\"message_stop\"}");
+        return new MockResponse().setHeader("Content-Type", "text/event-stream").setBody(sb.toString());
     }
 
     /** A chat completion in OpenAI's exact shape, with cached prompt tokens in the usage. */
