@@ -68,7 +68,8 @@ public final class ConfigLoader {
         c.models().forEach((name, m) -> {
             if (m != null && m.replay() != null && m.replay().file() != null && !Path.of(m.replay().file()).isAbsolute()) {
                 m = new ModelConfig(m.provider(), m.upstreamModel(), m.baseUrl(), m.apiKeyEnv(), m.tier(), m.mock(), m.timeouts(),
-                        new ModelConfig.ReplayConfig(dir.resolve(m.replay().file()).normalize().toString(), m.replay().column()));
+                        new ModelConfig.ReplayConfig(dir.resolve(m.replay().file()).normalize().toString(), m.replay().column()),
+                        m.headers());
             }
             models.put(name, m);
         });
@@ -114,6 +115,17 @@ public final class ConfigLoader {
                 if (m.apiKeyEnv() != null && env.apply(m.apiKeyEnv()) == null) {
                     errors.add(k + ".api_key_env: environment variable " + m.apiKeyEnv() + " is not set");
                 }
+            }
+            for (Map.Entry<String, String> h : m.headers().entrySet()) {
+                if (!h.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    errors.add(k + ".headers: '" + h.getKey() + "' is not a valid HTTP header name");
+                }
+                if (h.getValue() == null || h.getValue().chars().anyMatch(ch -> ch == '\r' || ch == '\n')) {
+                    errors.add(k + ".headers." + h.getKey() + ": value must be a single line of text");
+                }
+            }
+            for (String ref : m.headerEnvRefs()) {
+                if (env.apply(ref) == null) errors.add(k + ".headers: environment variable " + ref + " is not set");
             }
             ModelConfig.TimeoutConfig t = m.timeouts();
             if (t.connectMs() < 1) errors.add(k + ".timeouts.connect_ms: must be at least 1, was " + t.connectMs());

@@ -1,6 +1,12 @@
 package dev.tokenwise.gateway.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One model the gateway serves.
@@ -13,19 +19,28 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param mock behaviour of the mock adapter (ignored by others)
  * @param timeouts upstream HTTP timeouts (openai/anthropic); defaults when absent
  * @param replay the recorded dataset a replay model answers from (replay only)
+ * @param headers extra HTTP headers sent upstream (openai/anthropic), e.g. OpenAI-Organization or
+ *     Azure's api-key; {@code ${VAR}} in a value is replaced by that environment variable
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelConfig(String provider, String upstreamModel, String baseUrl, String apiKeyEnv, String tier,
-                          MockConfig mock, TimeoutConfig timeouts, ReplayConfig replay) {
+                          MockConfig mock, TimeoutConfig timeouts, ReplayConfig replay, Map<String, String> headers) {
     public ModelConfig {
         if (mock == null) mock = MockConfig.DEFAULT;
         if (timeouts == null) timeouts = TimeoutConfig.DEFAULT;
+        headers = headers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    }
+
+    /** A model without extra headers. */
+    public ModelConfig(String provider, String upstreamModel, String baseUrl, String apiKeyEnv, String tier,
+                       MockConfig mock, TimeoutConfig timeouts, ReplayConfig replay) {
+        this(provider, upstreamModel, baseUrl, apiKeyEnv, tier, mock, timeouts, replay, null);
     }
 
     /** A model without timeouts or replay settings (kept for callers that predate them). */
     public ModelConfig(String provider, String upstreamModel, String baseUrl, String apiKeyEnv, String tier,
                        MockConfig mock) {
-        this(provider, upstreamModel, baseUrl, apiKeyEnv, tier, mock, null, null);
+        this(provider, upstreamModel, baseUrl, apiKeyEnv, tier, mock, null, null, null);
     }
 
     public static ModelConfig mock(String tier, MockConfig mock) {
@@ -38,7 +53,35 @@ public record ModelConfig(String provider, String upstreamModel, String baseUrl,
     }
 
     public ModelConfig withTimeouts(TimeoutConfig t) {
-        return new ModelConfig(provider, upstreamModel, baseUrl, apiKeyEnv, tier, mock, t, replay);
+        return new ModelConfig(provider, upstreamModel, baseUrl, apiKeyEnv, tier, mock, t, replay, headers);
+    }
+
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
+
+    /** The extra headers with {@code ${VAR}} references replaced from {@code env} (unset: empty). */
+    public Map<String, String> resolvedHeaders(Function<String, String> env) {
+        Map<String, String> out = new LinkedHashMap<>();
+        headers.forEach((k, v) -> {
+            Matcher m = ENV_REF.matcher(v);
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                String value = env.apply(m.group(1));
+                m.appendReplacement(sb, Matcher.quoteReplacement(value == null ? "" : value));
+            }
+            m.appendTail(sb);
+            out.put(k, sb.toString());
+        });
+        return out;
+    }
+
+    /** Environment variables referenced as {@code ${VAR}} in header values. */
+    public java.util.List<String> headerEnvRefs() {
+        java.util.List<String> refs = new java.util.ArrayList<>();
+        headers.values().forEach(v -> {
+            Matcher m = ENV_REF.matcher(v);
+            while (m.find()) refs.add(m.group(1));
+        });
+        return refs;
     }
 
     /** The model id to send upstream for a request that named {@code requested}. */

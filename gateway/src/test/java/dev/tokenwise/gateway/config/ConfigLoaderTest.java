@@ -99,6 +99,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void extra_headers_are_checked_for_names_and_environment_variables() {
+        rejects("models:\n  a:\n    provider: openai\n    base_url: https://x.example/v1\n    headers: { 'bad header': x }\n",
+                "models.a.headers: 'bad header' is not a valid HTTP header name");
+        rejects("models:\n  a:\n    provider: openai\n    base_url: https://x.example/v1\n    headers: { api-key: '${AZURE_KEY}' }\n",
+                "models.a.headers: environment variable AZURE_KEY is not set");
+        ModelConfig m = load("models:\n  a:\n    provider: openai\n    base_url: https://x.example/v1\n"
+                + "    headers: { OpenAI-Organization: org-1, X-Key: 'Bearer ${OPENAI_API_KEY}' }\n").models().get("a");
+        assertThat(m.resolvedHeaders(Map.of("OPENAI_API_KEY", "sk-x")::get))
+                .containsExactly(Map.entry("OpenAI-Organization", "org-1"), Map.entry("X-Key", "Bearer sk-x"));
+    }
+
+    @Test
     void a_wrong_value_type_names_the_key() {
         rejects("models:\n  a:\n    provider: mock\n    timeouts: { idle_ms: soon }\n", "models.a.timeouts.idle_ms");
     }

@@ -122,6 +122,7 @@ public final class AnthropicProvider implements Provider {
             String key = env.apply(model.apiKeyEnv());
             if (key != null && !key.isBlank()) b.header("x-api-key", key);
         }
+        model.resolvedHeaders(env).forEach(b::header);
         return b.build();
     }
 

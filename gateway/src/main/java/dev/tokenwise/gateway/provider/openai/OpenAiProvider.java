@@ -17,7 +17,9 @@ import dev.tokenwise.gateway.provider.http.SseEvents;
 import dev.tokenwise.gateway.provider.http.UpstreamHttp;
 import java.io.IOException;
 import java.util.function.Function;
+import java.util.List;
 import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -182,12 +184,19 @@ public final class OpenAiProvider implements Provider {
             String key = env.apply(model.apiKeyEnv());
             if (key != null && !key.isBlank()) b.header("Authorization", "Bearer " + key);
         }
+        model.resolvedHeaders(env).forEach(b::header);
         return b.build();
     }
 
-    static String chatUrl(String baseUrl) {
-        String base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        return base.endsWith("/chat/completions") ? base : base + "/chat/completions";
+    /** {@code <base_url>/chat/completions}, keeping a query string (Azure's api-version) at the end. */
+    static HttpUrl chatUrl(String baseUrl) {
+        HttpUrl base = HttpUrl.get(baseUrl);
+        List<String> segments = base.pathSegments();
+        int n = segments.size();
+        if (n >= 2 && segments.get(n - 2).equals("chat") && segments.get(n - 1).equals("completions")) return base;
+        HttpUrl.Builder b = base.newBuilder();
+        if (n > 0 && segments.get(n - 1).isEmpty()) b.removePathSegment(n - 1);
+        return b.addPathSegment("chat").addPathSegment("completions").build();
     }
 
     /** Upstream usage when reported; otherwise counted, so the call can still be priced. */

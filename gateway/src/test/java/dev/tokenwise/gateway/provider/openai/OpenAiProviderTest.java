@@ -229,6 +229,22 @@ class OpenAiProviderTest {
     }
 
     @Test
+    void extra_headers_and_a_base_url_with_a_query_reach_the_upstream() {
+        try (UpstreamHttp http = new UpstreamHttp(InstantSource.system())) {
+            OpenAiProvider p = new OpenAiProvider(http, Map.of("AZURE_KEY", "az-123")::get);
+            ModelConfig m = new ModelConfig("openai", null, fake.baseUrl() + "/deployments/gpt4o?api-version=2024-06-01",
+                    null, null, null, null, null, Map.of("api-key", "${AZURE_KEY}"));
+            p.complete(ChatRequest.parse(TestGateway.chat("gpt-4o", "hi", false).getBytes()), m);
+            RecordedRequest r = fake.takeRequest();
+            assertThat(r.getPath()).isEqualTo("/v1/deployments/gpt4o/chat/completions?api-version=2024-06-01");
+            assertThat(r.getHeader("api-key")).isEqualTo("az-123");
+            assertThat(r.getHeader("Authorization")).isNull();
+        }
+        assertThat(OpenAiProvider.chatUrl("http://h/v1/").toString()).isEqualTo("http://h/v1/chat/completions");
+        assertThat(OpenAiProvider.chatUrl("http://h/v1/chat/completions").toString()).isEqualTo("http://h/v1/chat/completions");
+    }
+
+    @Test
     void an_unreachable_upstream_is_a_retryable_502() {
         ModelConfig m = ModelConfig.openai("x", "http://127.0.0.1:1/v1", null, null);
         try (UpstreamHttp http = new UpstreamHttp(InstantSource.system())) {
