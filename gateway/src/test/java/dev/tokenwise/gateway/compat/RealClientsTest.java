@@ -122,6 +122,33 @@ class RealClientsTest {
     }
 
     @Test
+    void openai_java_raises_when_the_upstream_stream_breaks_instead_of_ending_quietly() {
+        fake.disconnectMidStream();
+        StringBuilder text = new StringBuilder();
+        Assertions.assertThatThrownBy(() -> {
+            try (StreamResponse<ChatCompletionChunk> s = openai(proxy.baseUrl()).chat().completions().createStreaming(
+                    ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("hi").build())) {
+                s.stream().forEach(chunk -> chunk.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
+            }
+        }).isInstanceOf(com.openai.errors.OpenAIException.class);
+        assertThat(FakeUpstream.ANSWER).startsWith(text.toString());
+    }
+
+    @Test
+    void langchain4j_streaming_reports_an_error_when_the_upstream_stream_breaks() throws Exception {
+        fake.disconnectMidStream();
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(proxy.baseUrl()).apiKey("sk-test")
+                .modelName("gpt-4o").timeout(Duration.ofSeconds(20)).build();
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        model.chat("hi", new StreamingChatResponseHandler() {
+            @Override public void onPartialResponse(String s) { }
+            @Override public void onCompleteResponse(dev.langchain4j.model.chat.response.ChatResponse r) { outcome.complete(r); }
+            @Override public void onError(Throwable error) { outcome.complete(error); }
+        });
+        assertThat(outcome.get(20, TimeUnit.SECONDS)).isInstanceOf(Throwable.class);
+    }
+
+    @Test
     void openai_java_sees_an_upstream_429_as_its_rate_limit_exception() {
         fake.rateLimited(2);
         Assertions.assertThatThrownBy(() -> openai(proxy.baseUrl()).chat().completions().create(

@@ -61,7 +61,7 @@ class MockFaultsTest {
             HttpResponse<String> via = gw.post("/chat/completions", TestGateway.chat("any", "hi", true));
             String[] events = via.body().split("\n\n");
             String last = events[events.length - 1];
-            assertThat(Json.parse(last.substring(6)).path("error").path("type").asText()).isEqualTo("upstream_error");
+            assertThat(Json.parse(last.substring(last.indexOf("data: ") + 6)).path("error").path("type").asText()).isEqualTo("upstream_error");
         }
     }
 }

@@ -170,7 +170,7 @@ class OpenAiProviderTest {
         List<String> ev = events(r.body());
         String last = ev.get(ev.size() - 1);
         assertThat(last).doesNotContain("[DONE]");
-        assertThat(Json.parse(last.substring(6)).path("error").path("code").asText()).isEqualTo("upstream_timeout");
+        assertThat(Json.parse(last.substring(last.indexOf("data: ") + 6)).path("error").path("code").asText()).isEqualTo("upstream_timeout");
     }
 
     @Test
@@ -182,9 +182,12 @@ class OpenAiProviderTest {
         assertThat(ev.size()).isGreaterThan(1);
         String last = ev.get(ev.size() - 1);
         assertThat(last).doesNotContain("[DONE]");
-        JsonNode err = Json.parse(last.substring(6)).path("error");
+        JsonNode err = Json.parse(last.substring(last.indexOf("data: ") + 6)).path("error");
         assertThat(err.path("provider").asText()).isEqualTo("openai");
         assertThat(r.body()).doesNotContain("[DONE]");
+        // once as OpenAI sends it, once as a named event for clients that only watch those
+        assertThat(ev.get(ev.size() - 2)).startsWith("data: {\"error\":");
+        assertThat(last).startsWith("event: error\ndata: {\"error\":");
     }
 
     @Test
@@ -194,7 +197,7 @@ class OpenAiProviderTest {
         List<String> ev = events(r.body());
         String last = ev.get(ev.size() - 1);
         assertThat(last).isNotEqualTo("data: [DONE]");
-        assertThat(Json.parse(last.substring(6)).path("error").path("message").asText()).contains("before the answer was complete");
+        assertThat(Json.parse(last.substring(last.indexOf("data: ") + 6)).path("error").path("message").asText()).contains("before the answer was complete");
     }
 
     @Test
@@ -204,7 +207,8 @@ class OpenAiProviderTest {
         fake.sse(first + "data: {\"object\":\"error\",\"message\":\"This model's maximum context length is 8192 tokens.\","
                 + "\"type\":\"BadRequestError\",\"param\":null,\"code\":400}\n\n");
         List<String> ev = events(gw.post("/chat/completions", TestGateway.chat("gpt-4o", "hi", true)).body());
-        JsonNode err = Json.parse(ev.get(ev.size() - 1).substring(6)).path("error");
+        String last = ev.get(ev.size() - 1);
+        JsonNode err = Json.parse(last.substring(last.indexOf("data: ") + 6)).path("error");
         assertThat(err.path("message").asText()).contains("maximum context length");
         assertThat(ev).noneMatch(e -> e.equals("data: [DONE]"));
     }
