@@ -149,6 +149,12 @@ public final class UpstreamHttp implements AutoCloseable {
             upstreamMessage = t.isEmpty() ? null : (t.length() > 300 ? t.substring(0, 300) + "…" : t);
         }
         String detail = upstreamMessage == null ? "HTTP " + status : "HTTP " + status + ": " + upstreamMessage;
+        if (status < 400 || status > 599) {
+            // redirects are not followed (a request body must not be replayed to another host)
+            return GatewayException.builder(502, "Upstream provider " + provider + " answered " + detail
+                            + " instead of a completion; check the model's base_url.")
+                    .type("upstream_error").code("bad_gateway").provider(provider).build();
+        }
         if (status == 400 || status == 413 || status == 422) {
             return GatewayException.builder(status, upstreamMessage != null ? upstreamMessage
                             : "The upstream provider " + provider + " rejected the request (HTTP " + status + ").")

@@ -28,7 +28,7 @@ class UpstreamHttpTest {
             "400, 400, false", "413, 413, false", "422, 422, false",
             "401, 502, false", "403, 502, false", "404, 502, false",
             "408, 502, true", "409, 502, false", "429, 429, true",
-            "500, 502, true", "503, 502, true", "529, 502, true"})
+            "500, 502, true", "503, 502, true", "529, 502, true", "307, 502, false", "600, 502, false"})
     void upstream_statuses_map_to_what_the_client_should_see(int upstream, int client, boolean retryable) {
         GatewayException e = UpstreamHttp.fromStatus("openai", upstream,
                 "{\"error\":{\"message\":\"boom\",\"type\":\"x\",\"param\":null,\"code\":null}}", 2000);
