@@ -22,8 +22,8 @@ final class ServeCommand implements Runnable {
     @Option(names = "--config", description = "A tokenwise.yaml; validated before the gateway starts.")
     Path config;
 
-    @Option(names = "--upstream", description = "Quick start: proxy every model to this OpenAI-compatible base URL "
-            + "(API key from OPENAI_API_KEY if set).")
+    @Option(names = "--upstream", description = "Quick start: proxy every model name to this OpenAI-compatible base URL, "
+            + "e.g. http://127.0.0.1:8000/v1 (API key from OPENAI_API_KEY if set).")
     String upstream;
 
     @Option(names = "--data-dir", description = "Where embedded stores live (default .tokenwise).")
@@ -42,8 +42,9 @@ final class ServeCommand implements Runnable {
             gw.close();
             stopped.countDown();
         }, "tokenwise-shutdown"));
+        boolean anyName = cfg.models().containsKey(dev.tokenwise.gateway.provider.ModelRegistry.ANY_MODEL);
         System.out.println("tokenwise gateway listening on " + gw.baseUrl() + " (models: "
-                + String.join(", ", gw.registry().names()) + ")");
+                + String.join(", ", gw.registry().names()) + (anyName ? ", and any other name" : "") + ")");
         System.out.flush();
         try {
             stopped.await();

@@ -5,10 +5,14 @@ import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
+import dev.tokenwise.gateway.provider.anthropic.AnthropicProvider;
+import dev.tokenwise.gateway.provider.http.UpstreamHttp;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.resilience.CircuitBreaker;
 import dev.tokenwise.gateway.resilience.ResilienceStage;
 import dev.tokenwise.gateway.resilience.Sleeper;
+import dev.tokenwise.gateway.provider.openai.OpenAiProvider;
+import dev.tokenwise.gateway.provider.replay.ReplayProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.ProviderStage;
 import java.time.InstantSource;
@@ -101,7 +105,19 @@ public final class Gateway implements AutoCloseable {
         public Gateway start() {
             Map<String, Provider> providers = new LinkedHashMap<>();
             providers.put("mock", new MockProvider(clock));
-            ModelRegistry registry = new ModelRegistry(config.models(), providers);
+            UpstreamHttp http = new UpstreamHttp(clock);
+            providers.put("openai", new OpenAiProvider(http, env));
+            providers.put("anthropic", new AnthropicProvider(http, env, clock));
+            ReplayProvider replay = new ReplayProvider(clock);
+            providers.put("replay", replay);
+            ModelRegistry registry;
+            try {
+                config.models().values().stream().filter(m -> "replay".equals(m.provider())).forEach(replay::preload);
+                registry = new ModelRegistry(config.models(), providers);
+            } catch (RuntimeException e) {
+                http.close();
+                throw e;
+            }
             List<Stage> stages = new ArrayList<>();
             stages.add(new ResilienceStage(config.resilience(), new CircuitBreaker(config.resilience().breakerFailures(),
                     config.resilience().breakerOpenMs(), clock), sleeper, random));

@@ -42,7 +42,7 @@ public final class ConfigLoader {
     public GatewayConfig load(Path file) {
         if (!Files.isRegularFile(file)) throw new ConfigException("config file not found: " + file);
         try {
-            return validate(parse(Files.readString(file)));
+            return validate(resolveFiles(parse(Files.readString(file)), file.toAbsolutePath().getParent()));
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
@@ -60,6 +60,20 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("config is not valid YAML: " + e.getMessage(), e);
         }
+    }
+
+    /** Relative replay files are relative to the config file's folder, like includes in most tools. */
+    static GatewayConfig resolveFiles(GatewayConfig c, Path dir) {
+        java.util.Map<String, ModelConfig> models = new java.util.LinkedHashMap<>();
+        c.models().forEach((name, m) -> {
+            if (m != null && m.replay() != null && m.replay().file() != null && !Path.of(m.replay().file()).isAbsolute()) {
+                m = new ModelConfig(m.provider(), m.upstreamModel(), m.baseUrl(), m.apiKeyEnv(), m.tier(), m.mock(), m.timeouts(),
+                        new ModelConfig.ReplayConfig(dir.resolve(m.replay().file()).normalize().toString(), m.replay().column()),
+                        m.headers());
+            }
+            models.put(name, m);
+        });
+        return c.withModels(models);
     }
 
     private static String path(JsonMappingException e) {
@@ -101,6 +115,38 @@ public final class ConfigLoader {
                 if (m.apiKeyEnv() != null && env.apply(m.apiKeyEnv()) == null) {
                     errors.add(k + ".api_key_env: environment variable " + m.apiKeyEnv() + " is not set");
                 }
+            }
+            for (Map.Entry<String, String> h : m.headers().entrySet()) {
+                if (!h.getKey().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                    errors.add(k + ".headers: '" + h.getKey() + "' is not a valid HTTP header name");
+                }
+                if (h.getValue() == null || h.getValue().chars().anyMatch(ch -> ch == '\r' || ch == '\n')) {
+                    errors.add(k + ".headers." + h.getKey() + ": value must be a single line of text");
+                }
+            }
+            for (String ref : m.headerEnvRefs()) {
+                if (env.apply(ref) == null) errors.add(k + ".headers: environment variable " + ref + " is not set");
+            }
+            ModelConfig.TimeoutConfig t = m.timeouts();
+            if (t.connectMs() < 1) errors.add(k + ".timeouts.connect_ms: must be at least 1, was " + t.connectMs());
+            if (t.firstByteMs() < 1) errors.add(k + ".timeouts.first_byte_ms: must be at least 1, was " + t.firstByteMs());
+            if (t.idleMs() < 1) errors.add(k + ".timeouts.idle_ms: must be at least 1, was " + t.idleMs());
+            if (!ModelConfig.MockConfig.FAULTS.contains(m.mock().fault())) {
+                errors.add(k + ".mock.fault: '" + m.mock().fault() + "' is not one of " + ModelConfig.MockConfig.FAULTS.stream().sorted().toList());
+            }
+            if (m.mock().answerTokens() < 1) errors.add(k + ".mock.answer_tokens: must be at least 1, was " + m.mock().answerTokens());
+            if (m.mock().ttftMs() < 0) errors.add(k + ".mock.ttft_ms: must be >= 0, was " + m.mock().ttftMs());
+            if (m.mock().tokensPerSecond() < 0) errors.add(k + ".mock.tokens_per_second: must be >= 0, was " + m.mock().tokensPerSecond());
+            if ("replay".equals(m.provider())) {
+                ModelConfig.ReplayConfig r = m.replay();
+                if (r == null || r.file() == null) {
+                    errors.add(k + ".replay.file: required for provider replay (a CSV with a 'prompt' column)");
+                } else {
+                    String problem = dev.tokenwise.gateway.provider.replay.RecordedAnswers.problem(Path.of(r.file()), r.column());
+                    if (problem != null) errors.add(k + ".replay: " + problem);
+                }
+            } else if (m.replay() != null) {
+                errors.add(k + ".replay: only allowed with provider replay, provider is '" + m.provider() + "'");
             }
         }
         ResilienceConfig r = c.resilience();

@@ -34,12 +34,29 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
-    /** Every model name proxied to one OpenAI-compatible base URL (quick start). */
+    /**
+     * Every model name proxied to one OpenAI-compatible base URL (quick start): the six well-known
+     * names (listed by /v1/models, with tiers) and a catch-all {@code "*"} for any other name.
+     */
     public static GatewayConfig upstream(String baseUrl, String apiKeyEnv) {
         Map<String, ModelConfig> m = new LinkedHashMap<>();
         for (Map.Entry<String, ModelConfig> e : embeddedDefault().models().entrySet()) {
             m.put(e.getKey(), new ModelConfig("openai", e.getKey(), baseUrl, apiKeyEnv, e.getValue().tier(), null));
         }
+        m.put("*", new ModelConfig("openai", null, baseUrl, apiKeyEnv, null, null));
+        return new GatewayConfig(ServerConfig.defaults(), m);
+    }
+
+    /**
+     * The mock model as a stand-alone OpenAI-compatible server: answers any model name, like a
+     * vLLM or llama.cpp server would, with the given speed, length and fault.
+     */
+    public static GatewayConfig mockUpstream(ModelConfig.MockConfig mock) {
+        Map<String, ModelConfig> m = new LinkedHashMap<>();
+        for (Map.Entry<String, ModelConfig> e : embeddedDefault().models().entrySet()) {
+            m.put(e.getKey(), ModelConfig.mock(e.getValue().tier(), mock));
+        }
+        m.put("*", ModelConfig.mock(null, mock));
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
@@ -49,5 +66,9 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
 
     public GatewayConfig withResilience(ResilienceConfig r) {
         return new GatewayConfig(server, models, r);
+    }
+
+    public GatewayConfig withModels(Map<String, ModelConfig> m) {
+        return new GatewayConfig(server, m);
     }
 }

@@ -30,21 +30,31 @@ public final class ModelRegistry implements AutoCloseable {
         });
         this.models = Map.copyOf(m);
         this.providers = Map.copyOf(providers);
-        this.order = java.util.List.copyOf(m.keySet());
+        this.order = m.keySet().stream().filter(n -> !n.equals(ANY_MODEL)).toList();
     }
 
     private final java.util.List<String> order;
 
+    /**
+     * Configuration key that serves every model name not configured otherwise (the quick start's
+     * "proxy everything to one upstream"); its upstream model is the requested name.
+     */
+    public static final String ANY_MODEL = "*";
+
     /** The binding for a model name, or a 404 {@code model_not_found}. */
     public Binding resolve(String model) {
         Binding b = models.get(model);
+        if (b == null) b = models.get(ANY_MODEL);
         if (b == null) throw GatewayException.modelNotFound(model);
         return b;
     }
 
-    public Optional<Binding> find(String model) { return Optional.ofNullable(models.get(model)); }
+    public Optional<Binding> find(String model) {
+        Binding b = models.get(model);
+        return Optional.ofNullable(b != null ? b : models.get(ANY_MODEL));
+    }
 
-    /** Model names in configuration order. */
+    /** Model names in configuration order (without the {@value #ANY_MODEL} catch-all). */
     public java.util.List<String> names() { return order; }
 
     public Collection<Provider> providers() { return providers.values(); }

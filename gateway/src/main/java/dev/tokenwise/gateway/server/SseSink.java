@@ -19,6 +19,7 @@ import java.util.Map;
 final class SseSink implements ChunkSink {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ERROR_EVENT = "event: error\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServletResponse res;
@@ -78,13 +79,23 @@ final class SseSink implements ChunkSink {
         }
     }
 
-    /** Ends a failed stream with an error event, never with [DONE]: the client must see it failed. */
+    /**
+     * Ends a failed stream with an error event, never with [DONE]: the client must see it failed.
+     * The error goes out twice: as a plain {@code data:} event (what OpenAI sends; the OpenAI SDKs
+     * raise on it) and as a named {@code event: error} (what LangChain4j raises on; it ignores
+     * the plain one). A client that stopped at the first never reads the second.
+     */
     synchronized void fail(GatewayException e) {
         if (cancelled) return;
         try {
             start();
+            byte[] body = Json.bytes(ErrorMapper.body(e));
             out.write(DATA);
-            out.write(Json.bytes(ErrorMapper.body(e)));
+            out.write(body);
+            out.write(END);
+            out.write(ERROR_EVENT);
+            out.write(DATA);
+            out.write(body);
             out.write(END);
             out.flush();
         } catch (IOException io) {

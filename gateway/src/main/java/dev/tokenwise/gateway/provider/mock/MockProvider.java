@@ -1,6 +1,7 @@
 package dev.tokenwise.gateway.provider.mock;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.tokens.TokenCounter;
 import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.ChatResponse;
@@ -11,6 +12,7 @@ import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.gateway.config.ModelConfig;
 import dev.tokenwise.gateway.pipeline.ChunkSink;
 import dev.tokenwise.gateway.provider.Provider;
+import dev.tokenwise.gateway.server.ClientGoneException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -59,6 +61,7 @@ public final class MockProvider implements Provider {
 
     @Override
     public ChatResponse complete(ChatRequest request, ModelConfig model) {
+        fault(model, ChunkSink.NONE);
         Answer a = answer(request, model);
         sleep(model.mock().ttftMs());
         if (model.mock().tokensPerSecond() > 0) sleepNanos(a.tokens.size() * 1_000_000_000L / model.mock().tokensPerSecond());
@@ -67,19 +70,45 @@ public final class MockProvider implements Provider {
 
     @Override
     public ChatResponse stream(ChatRequest request, ModelConfig model, ChunkSink sink) {
+        fault(model, sink);
         Answer a = answer(request, model);
+        boolean truncate = "truncate".equals(model.mock().fault());
+        int cut = truncate ? a.tokens.size() / 2 : Integer.MAX_VALUE;
         StreamAssembler asm = new StreamAssembler();
         sleep(model.mock().ttftMs());
         long perToken = model.mock().tokensPerSecond() > 0 ? 1_000_000_000L / model.mock().tokensPerSecond() : 0;
         emit(sink, asm, Chunks.role(a.id, a.model, a.created));
-        for (String t : a.tokens) {
+        for (int i = 0; i < a.tokens.size(); i++) {
+            String t = a.tokens.get(i);
             if (sink.cancelled()) return asm.toResponse();
+            if (i >= cut) {
+                // ends the response here, as a crashed upstream would: no finish_reason, no [DONE]
+                throw new ClientGoneException(null);
+            }
             if (perToken > 0) sleepNanos(perToken);
             emit(sink, asm, Chunks.content(a.id, a.model, a.created, t));
         }
         emit(sink, asm, Chunks.finish(a.id, a.model, a.created, a.finishReason));
         emit(sink, asm, Chunks.usage(a.id, a.model, a.created, a.usage));
         return asm.toResponse();
+    }
+
+    /** The configured fault, for manual testing of clients and of a gateway in front of this one. */
+    private static void fault(ModelConfig model, ChunkSink sink) {
+        switch (model.mock().fault()) {
+            case "rate-limit" -> throw GatewayException.builder(429, "Mock fault: rate limit reached, retry after 1 second.")
+                    .type("rate_limit_error").code("rate_limit_exceeded").retryable(true).retryAfterMillis(1000).build();
+            case "error" -> throw GatewayException.builder(500, "Mock fault: the model server failed.")
+                    .type("server_error").code("mock_fault").retryable(true).build();
+            case "hang" -> {
+                long until = System.nanoTime() + 3_600_000_000_000L;
+                while (System.nanoTime() < until && !sink.cancelled() && !Thread.currentThread().isInterrupted()) {
+                    sleep(100);
+                }
+                throw GatewayException.builder(504, "Mock fault: hung for an hour.").type("server_error").code("mock_fault").build();
+            }
+            default -> { }
+        }
     }
 
     private static void emit(ChunkSink sink, StreamAssembler asm, ObjectNode chunk) {
