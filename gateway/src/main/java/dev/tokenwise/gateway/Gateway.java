@@ -11,7 +11,9 @@ import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
+import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -38,9 +40,11 @@ public final class Gateway implements AutoCloseable {
     private final Pipeline pipeline;
     private final PriceCatalog prices;
     private final BatchingLedger ledger;
+    private final AccountingStage accounting;
 
     private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
-                    PriceCatalog prices, BatchingLedger ledger) {
+                    PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting) {
+        this.accounting = accounting;
         this.config = config;
         this.server = server;
         this.registry = registry;
@@ -82,6 +86,12 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         try {
             server.close();
+            // requests the server was still answering finish their ledger append before the ledger closes
+            if (!accounting.awaitIdle(Duration.ofMillis(config.server().shutdownGraceMs()))) {
+                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn(
+                        "{} requests still running after {} ms; closing the ledger without them",
+                        accounting.inFlight(), config.server().shutdownGraceMs());
+            }
         } finally {
             // after the server: every answered request has appended its record; close drains them all
             ledger.close();
@@ -119,6 +129,9 @@ public final class Gateway implements AutoCloseable {
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             List<Stage> stages = new ArrayList<>();
+            // accounting right after auth: it must see every request, cache hits and rejections included
+            AccountingStage accounting = new AccountingStage(prices, ledger, nanoTime);
+            stages.add(accounting);
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);
@@ -129,7 +142,7 @@ public final class Gateway implements AutoCloseable {
                 ledger.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline, prices, ledger);
+            return new Gateway(config, server, registry, pipeline, prices, ledger, accounting);
         }
     }
 }
