@@ -41,10 +41,21 @@ final class MockUpstreamCommand implements Runnable {
             throw new UserException("--fault '" + fault + "' is not one of " + ModelConfig.MockConfig.FAULTS.stream().sorted().toList());
         }
         GatewayConfig cfg = GatewayConfig.mockUpstream(new ModelConfig.MockConfig(ttftMs, tokensPerSecond, answerTokens, fault));
-        cfg = cfg.withServer(cfg.server().withHost(host).withPort(port));
+        // its own throwaway data dir: a mock upstream must never write into the ledger of a gateway run from the same directory
+        java.nio.file.Path dataDir;
+        try {
+            dataDir = java.nio.file.Files.createTempDirectory("tokenwise-mock-upstream");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        cfg = cfg.withServer(cfg.server().withHost(host).withPort(port).withDataDir(dataDir.toString()));
         Gateway gw = Gateway.builder(cfg).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { gw.close(); stopped.countDown(); }));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gw.close();
+            DemoCommand.deleteQuietly(dataDir);
+            stopped.countDown();
+        }));
         System.out.println("mock upstream listening on " + gw.baseUrl() + " (any model name; ttft " + ttftMs + " ms, "
                 + (tokensPerSecond == 0 ? "instant" : tokensPerSecond + " tokens/s") + ", " + answerTokens + " words"
                 + (fault.equals("none") ? "" : ", fault " + fault) + ")");

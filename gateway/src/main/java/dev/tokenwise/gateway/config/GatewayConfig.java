@@ -5,21 +5,27 @@ import java.util.Map;
 
 /**
  * The whole gateway configuration, as read from {@code tokenwise.yaml} (snake_case keys) and
- * validated by {@link ConfigLoader}. Each section is a small record of its own.
+ * validated by {@link ConfigLoader}. Each section is a small record of its own; a section that is
+ * absent gets its defaults (usually: the feature is off).
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param pricing the price sheet and overrides requests are charged at
+ * @param ledger where request records are stored
  * @param resilience retries, fallbacks and circuit breaking
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, ResilienceConfig resilience) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing, LedgerConfig ledger, ResilienceConfig resilience) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
-        if (resilience == null) resilience = ResilienceConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        if (pricing == null) pricing = PricingConfig.defaults();
+        if (ledger == null) ledger = LedgerConfig.defaults();
+        if (resilience == null) resilience = ResilienceConfig.defaults();
     }
 
+    /** Only listener and models; every other section at its defaults. */
     public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
-        this(server, models, null);
+        this(server, models, null, null, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -60,15 +66,23 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
-    public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models, resilience);
+    public GatewayConfig withServer(ServerConfig v) {
+        return new GatewayConfig(v, models, pricing, ledger, resilience);
     }
 
-    public GatewayConfig withResilience(ResilienceConfig r) {
-        return new GatewayConfig(server, models, r);
+    public GatewayConfig withModels(Map<String, ModelConfig> v) {
+        return new GatewayConfig(server, v, pricing, ledger, resilience);
     }
 
-    public GatewayConfig withModels(Map<String, ModelConfig> m) {
-        return new GatewayConfig(server, m);
+    public GatewayConfig withPricing(PricingConfig v) {
+        return new GatewayConfig(server, models, v, ledger, resilience);
+    }
+
+    public GatewayConfig withLedger(LedgerConfig v) {
+        return new GatewayConfig(server, models, pricing, v, resilience);
+    }
+
+    public GatewayConfig withResilience(ResilienceConfig v) {
+        return new GatewayConfig(server, models, pricing, ledger, v);
     }
 }
