@@ -103,6 +103,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        c.keys().validate(errors);
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));
         }

@@ -9,11 +9,17 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param keys virtual API keys and budgets
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, KeysConfig keys) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        if (keys == null) keys = KeysConfig.defaults();
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+        this(server, models, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -38,6 +44,10 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
     }
 
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models);
+        return new GatewayConfig(s, models, keys);
+    }
+
+    public GatewayConfig withKeys(KeysConfig k) {
+        return new GatewayConfig(server, models, k);
     }
 }
