@@ -1,7 +1,10 @@
 package dev.tokenwise.gateway;
 
 import dev.tokenwise.core.pricing.PriceCatalog;
+import dev.tokenwise.gateway.config.ConfigException;
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.keys.AdminRoutes;
+import dev.tokenwise.gateway.keys.Keys;
 import dev.tokenwise.gateway.ledger.BatchingLedger;
 import dev.tokenwise.gateway.ledger.LedgerQuery;
 import dev.tokenwise.gateway.ledger.LedgerStore;
@@ -12,21 +15,29 @@ import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.anthropic.AnthropicProvider;
 import dev.tokenwise.gateway.provider.http.UpstreamHttp;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
+import dev.tokenwise.gateway.provider.openai.OpenAiProvider;
+import dev.tokenwise.gateway.provider.replay.ReplayProvider;
 import dev.tokenwise.gateway.resilience.CircuitBreaker;
 import dev.tokenwise.gateway.resilience.ResilienceStage;
 import dev.tokenwise.gateway.resilience.Sleeper;
-import dev.tokenwise.gateway.provider.openai.OpenAiProvider;
-import dev.tokenwise.gateway.provider.replay.ReplayProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.AccountingStage;
+import dev.tokenwise.gateway.stage.AuthStage;
+import dev.tokenwise.gateway.stage.BudgetStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
+import io.javalin.Javalin;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
@@ -45,6 +56,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
     private final GatewayConfig config;
     private final GatewayServer server;
     private final ModelRegistry registry;
@@ -52,16 +64,20 @@ public final class Gateway implements AutoCloseable {
     private final PriceCatalog prices;
     private final BatchingLedger ledger;
     private final AccountingStage accounting;
+    private final Keys keys;
+    /** Closed in reverse order of opening, after the server and the ledger. */
+    private final Deque<AutoCloseable> resources;
 
-    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
-                    PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting) {
-        this.config = config;
+    private Gateway(Builder b, GatewayServer server, Pipeline pipeline) {
+        this.config = b.config;
         this.server = server;
-        this.registry = registry;
+        this.registry = b.registry;
         this.pipeline = pipeline;
-        this.prices = prices;
-        this.ledger = ledger;
-        this.accounting = accounting;
+        this.prices = b.prices;
+        this.ledger = b.ledger;
+        this.accounting = b.accounting;
+        this.keys = b.keys;
+        this.resources = b.opened;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -88,11 +104,18 @@ public final class Gateway implements AutoCloseable {
     /** Aggregations over this gateway's ledger (for reports and the dashboard). */
     public LedgerQuery ledgerQuery() { return ledger.store().query(); }
 
+    /** The virtual keys and budget counters this gateway enforces. */
+    public Keys keys() { return keys; }
+
     private static String hostForUrl(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
         return host.contains(":") ? "[" + host + "]" : host;
     }
 
+    /**
+     * Stops accepting, lets in-flight requests finish (up to {@code server.shutdown_grace_ms}),
+     * drains the ledger, then releases every store and connection pool.
+     */
     @Override
     public void close() {
         try {
@@ -103,13 +126,42 @@ public final class Gateway implements AutoCloseable {
                         accounting.inFlight(), config.server().shutdownGraceMs());
             }
         } finally {
-            // after the server: every answered request has appended its record; close drains them all
-            ledger.close();
-            registry.close();
+            closeAll(resources);
         }
     }
 
-    /** Assembles a gateway; time and environment are injectable for tests. */
+    private static void closeAll(Deque<AutoCloseable> resources) {
+        while (!resources.isEmpty()) {
+            AutoCloseable r = resources.pop();
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", r.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * An open gateway (no keys) on an address other people can reach would let anyone spend the
+     * upstream accounts, so it does not start.
+     */
+    static void refuseOpenNonLoopback(GatewayConfig config, Keys keys) {
+        String host = config.server().host();
+        if (isLoopback(host) || keys.store().hasKeys()) return;
+        throw new ConfigException("server.host: '" + host + "' is not a loopback address and no API keys exist, so "
+                + "anyone who can reach it could spend your upstream budget. Create a key first "
+                + "(tokenwise keys create --name NAME --budget-usd 50 --period month), or bind 127.0.0.1.");
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigException("server.host: cannot resolve '" + host + "'", e);
+        }
+    }
+
+    /** Assembles a gateway; time, randomness, waiting and environment are injectable for tests. */
     public static final class Builder {
         private GatewayConfig config;
         private InstantSource clock = InstantSource.system();
@@ -117,6 +169,15 @@ public final class Gateway implements AutoCloseable {
         private Function<String, String> env = System::getenv;
         private Sleeper sleeper = Sleeper.REAL;
         private RandomGenerator random = RandomGenerator.getDefault();
+
+        // components, filled in by start() in the order they are opened
+        private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+        private final List<Consumer<Javalin>> routes = new ArrayList<>();
+        private PriceCatalog prices;
+        private BatchingLedger ledger;
+        private AccountingStage accounting;
+        private Keys keys;
+        private ModelRegistry registry;
 
         private Builder(GatewayConfig config) {
             this.config = config;
@@ -138,10 +199,50 @@ public final class Gateway implements AutoCloseable {
 
         public Builder random(RandomGenerator random) { this.random = random; return this; }
 
+        private <T extends AutoCloseable> T open(T resource) {
+            opened.push(resource);
+            return resource;
+        }
+
         public Gateway start() {
-            PriceCatalog prices = config.pricing().catalog();
-            BatchingLedger ledger = new BatchingLedger(
-                    LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env), config.ledger());
+            if (!opened.isEmpty()) throw new IllegalStateException("this builder already started a gateway");
+            try {
+                return assemble();
+            } catch (RuntimeException e) {
+                closeAll(opened);
+                throw e;
+            }
+        }
+
+        private Gateway assemble() {
+            keys = open(Keys.open(config, clock));
+            refuseOpenNonLoopback(config, keys);
+            prices = config.pricing().catalog();
+            ledger = open(new BatchingLedger(LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env),
+                    config.ledger()));
+            registry = open(providers());
+
+            // the request path, in order: each stage is one small class (see the stage packages)
+            List<Stage> stages = new ArrayList<>();
+            stages.add(new AuthStage(keys.store()));
+            // accounting right after auth: it must see every request, cache hits and rejections included
+            accounting = new AccountingStage(prices, ledger, nanoTime);
+            stages.add(accounting);
+            stages.add(new BudgetStage(keys.store(), keys.budgets(), prices, clock, config.keys(), config.models().keySet()));
+            stages.add(new ResilienceStage(config.resilience(), new CircuitBreaker(config.resilience().breakerFailures(),
+                    config.resilience().breakerOpenMs(), clock), sleeper, random));
+            stages.add(new ProviderStage(registry, nanoTime));
+            Pipeline pipeline = new Pipeline(stages);
+
+            String adminKeyEnv = config.server().adminKeyEnv();
+            routes.add(new AdminRoutes(keys, env.apply(adminKeyEnv), adminKeyEnv, clock));
+            GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
+                    config.server().shutdownGraceMs(), clock, nanoTime, app -> routes.forEach(r -> r.accept(app)));
+            server.start(config.server().host(), config.server().port(), config.server().idleTimeoutMs());
+            return new Gateway(this, server, pipeline);
+        }
+
+        private ModelRegistry providers() {
             Map<String, Provider> providers = new LinkedHashMap<>();
             providers.put("mock", new MockProvider(clock));
             UpstreamHttp http = new UpstreamHttp(clock);
@@ -149,32 +250,13 @@ public final class Gateway implements AutoCloseable {
             providers.put("anthropic", new AnthropicProvider(http, env, clock));
             ReplayProvider replay = new ReplayProvider(clock);
             providers.put("replay", replay);
-            ModelRegistry registry;
             try {
                 config.models().values().stream().filter(m -> "replay".equals(m.provider())).forEach(replay::preload);
-                registry = new ModelRegistry(config.models(), providers);
+                return new ModelRegistry(config.models(), providers);
             } catch (RuntimeException e) {
                 http.close();
                 throw e;
             }
-            List<Stage> stages = new ArrayList<>();
-            // accounting right after auth: it must see every request, cache hits and rejections included
-            AccountingStage accounting = new AccountingStage(prices, ledger, nanoTime);
-            stages.add(accounting);
-            stages.add(new ResilienceStage(config.resilience(), new CircuitBreaker(config.resilience().breakerFailures(),
-                    config.resilience().breakerOpenMs(), clock), sleeper, random));
-            stages.add(new ProviderStage(registry, nanoTime));
-            Pipeline pipeline = new Pipeline(stages);
-            GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
-                    config.server().shutdownGraceMs(), clock, nanoTime, null);
-            try {
-                server.start(config.server().host(), config.server().port(), config.server().idleTimeoutMs());
-            } catch (RuntimeException e) {
-                registry.close();
-                ledger.close();
-                throw e;
-            }
-            return new Gateway(config, server, registry, pipeline, prices, ledger, accounting);
         }
     }
 }
