@@ -1,13 +1,21 @@
 package dev.tokenwise.gateway;
 
+import dev.tokenwise.core.pricing.PriceCatalog;
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.dashboard.BudgetSource;
+import dev.tokenwise.gateway.dashboard.DashboardRoutes;
+import dev.tokenwise.gateway.dashboard.JdbcSpendQueries;
+import dev.tokenwise.gateway.observe.Observability;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
+import dev.tokenwise.gateway.stage.MetricsStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
+import io.opentelemetry.api.OpenTelemetry;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,6 +79,7 @@ public final class Gateway implements AutoCloseable {
         private InstantSource clock = InstantSource.system();
         private LongSupplier nanoTime = System::nanoTime;
         private Function<String, String> env = System::getenv;
+        private OpenTelemetry openTelemetry;
 
         private Builder(GatewayConfig config) {
             this.config = config;
@@ -87,14 +96,27 @@ public final class Gateway implements AutoCloseable {
 
         public Builder env(Function<String, String> env) { this.env = env; return this; }
 
+        /** Where per-stage spans go when {@code observability.tracing} is on (default: the global one). */
+        public Builder openTelemetry(OpenTelemetry otel) { this.openTelemetry = otel; return this; }
+
         public Gateway start() {
             Map<String, Provider> providers = new LinkedHashMap<>();
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
+            Observability observe = Observability.from(config.observability(), openTelemetry);
             List<Stage> stages = new ArrayList<>();
+            // right after auth: sees every reply, including budget rejections and cache hits
+            stages.add(new MetricsStage(observe.metrics(), observe.requestLog(), PriceCatalog.bundled(), nanoTime));
             stages.add(new ProviderStage(registry, nanoTime));
-            Pipeline pipeline = new Pipeline(stages);
-            GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);
+            Pipeline pipeline = new Pipeline(observe.traced(stages));
+            Map<String, String> tiers = new LinkedHashMap<>();
+            config.models().forEach((name, m) -> tiers.put(name, m.tier() == null ? "unknown" : m.tier()));
+            DashboardRoutes dashboard = new DashboardRoutes(
+                    JdbcSpendQueries.sqlite(Path.of(config.server().dataDir(), "ledger.db")), BudgetSource.NONE,
+                    observe.metrics(), env.apply(config.server().adminKeyEnv()), config.server().adminKeyEnv(),
+                    config.server().host(), tiers, clock);
+            GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime,
+                    dashboard::register);
             try {
                 server.start(config.server().host(), config.server().port());
             } catch (RuntimeException e) {

@@ -9,10 +9,12 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param observability metrics, request logs and tracing
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, ObservabilityConfig observability) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
+        if (observability == null) observability = ObservabilityConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
     }
 
@@ -37,7 +39,15 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+        this(server, models, null);
+    }
+
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models);
+        return new GatewayConfig(s, models, observability);
+    }
+
+    public GatewayConfig withObservability(ObservabilityConfig o) {
+        return new GatewayConfig(server, models, o);
     }
 }
