@@ -2,9 +2,11 @@ package dev.tokenwise.gateway;
 
 import dev.tokenwise.core.pricing.PriceCatalog;
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.ledger.BatchingLedger;
+import dev.tokenwise.gateway.ledger.LedgerQuery;
+import dev.tokenwise.gateway.ledger.LedgerStore;
 import dev.tokenwise.gateway.dashboard.BudgetSource;
 import dev.tokenwise.gateway.dashboard.DashboardRoutes;
-import dev.tokenwise.gateway.dashboard.JdbcSpendQueries;
 import dev.tokenwise.gateway.observe.Observability;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
@@ -39,12 +41,17 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final ModelRegistry registry;
     private final Pipeline pipeline;
+    private final PriceCatalog prices;
+    private final BatchingLedger ledger;
 
-    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline) {
+    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
+                    PriceCatalog prices, BatchingLedger ledger) {
         this.config = config;
         this.server = server;
         this.registry = registry;
         this.pipeline = pipeline;
+        this.prices = prices;
+        this.ledger = ledger;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -62,6 +69,15 @@ public final class Gateway implements AutoCloseable {
 
     public ModelRegistry registry() { return registry; }
 
+    /** The prices requests are charged at (the configured sheet plus overrides). */
+    public PriceCatalog prices() { return prices; }
+
+    /** Where every request's record goes; {@code flush()} makes everything appended so far readable. */
+    public BatchingLedger ledger() { return ledger; }
+
+    /** Aggregations over this gateway's ledger (for reports and the dashboard). */
+    public LedgerQuery ledgerQuery() { return ledger.store().query(); }
+
     private static String hostForUrl(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
         return host.contains(":") ? "[" + host + "]" : host;
@@ -69,8 +85,13 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        registry.close();
+        try {
+            server.close();
+        } finally {
+            // after the server: every answered request has appended its record; close drains them all
+            ledger.close();
+            registry.close();
+        }
     }
 
     /** Assembles a gateway; time and environment are injectable for tests. */
@@ -100,19 +121,22 @@ public final class Gateway implements AutoCloseable {
         public Builder openTelemetry(OpenTelemetry otel) { this.openTelemetry = otel; return this; }
 
         public Gateway start() {
+            PriceCatalog prices = config.pricing().catalog();
+            BatchingLedger ledger = new BatchingLedger(
+                    LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env), config.ledger());
             Map<String, Provider> providers = new LinkedHashMap<>();
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             Observability observe = Observability.from(config.observability(), openTelemetry);
             List<Stage> stages = new ArrayList<>();
             // right after auth: sees every reply, including budget rejections and cache hits
-            stages.add(new MetricsStage(observe.metrics(), observe.requestLog(), PriceCatalog.bundled(), nanoTime));
+            stages.add(new MetricsStage(observe.metrics(), observe.requestLog(), prices, nanoTime));
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(observe.traced(stages));
             Map<String, String> tiers = new LinkedHashMap<>();
             config.models().forEach((name, m) -> tiers.put(name, m.tier() == null ? "unknown" : m.tier()));
             DashboardRoutes dashboard = new DashboardRoutes(
-                    JdbcSpendQueries.sqlite(Path.of(config.server().dataDir(), "ledger.db")), BudgetSource.NONE,
+                    ledger.store().query(), BudgetSource.NONE,
                     observe.metrics(), env.apply(config.server().adminKeyEnv()), config.server().adminKeyEnv(),
                     config.server().host(), tiers, clock);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime,
@@ -121,9 +145,10 @@ public final class Gateway implements AutoCloseable {
                 server.start(config.server().host(), config.server().port());
             } catch (RuntimeException e) {
                 registry.close();
+                ledger.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline);
+            return new Gateway(config, server, registry, pipeline, prices, ledger);
         }
     }
 }

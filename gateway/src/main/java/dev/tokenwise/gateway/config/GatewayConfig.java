@@ -9,13 +9,22 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param pricing the price sheet and overrides requests are charged at
+ * @param ledger where request records are stored
  * @param observability metrics, request logs and tracing
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, ObservabilityConfig observability) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing,
+                            LedgerConfig ledger, ObservabilityConfig observability) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
         if (observability == null) observability = ObservabilityConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        if (pricing == null) pricing = PricingConfig.defaults();
+        if (ledger == null) ledger = LedgerConfig.defaults();
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+        this(server, models, null, null, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -39,15 +48,19 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
-    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
-        this(server, models, null);
+    public GatewayConfig withServer(ServerConfig s) {
+        return new GatewayConfig(s, models, pricing, ledger, observability);
     }
 
-    public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models, observability);
+    public GatewayConfig withPricing(PricingConfig p) {
+        return new GatewayConfig(server, models, p, ledger, observability);
+    }
+
+    public GatewayConfig withLedger(LedgerConfig l) {
+        return new GatewayConfig(server, models, pricing, l, observability);
     }
 
     public GatewayConfig withObservability(ObservabilityConfig o) {
-        return new GatewayConfig(server, models, o);
+        return new GatewayConfig(server, models, pricing, ledger, o);
     }
 }

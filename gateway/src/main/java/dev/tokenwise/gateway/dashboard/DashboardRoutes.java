@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.gateway.ledger.LedgerQuery;
+import dev.tokenwise.gateway.ledger.LedgerRecord;
 import dev.tokenwise.gateway.observe.GatewayMetrics;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,7 +36,10 @@ public final class DashboardRoutes {
     private static final Map<String, Duration> RANGES = Map.of("15m", Duration.ofMinutes(15), "1h", Duration.ofHours(1),
             "6h", Duration.ofHours(6), "24h", Duration.ofHours(24), "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
 
-    private final SpendQueries queries;
+    /** What {@code /breakdown?by=} accepts (LedgerQuery's dimensions). */
+    static final String DIMENSIONS = "one of feature, model, requested_model, key, tenant, strategy, cache_status";
+
+    private final LedgerQuery queries;
     private final BudgetSource budgets;
     private final GatewayMetrics metrics;
     private final AdminAuth auth;
@@ -50,7 +56,7 @@ public final class DashboardRoutes {
      * @param bindHost the gateway's bind address (loopback decides whether no key means open)
      * @param tiers served model name to its tier, for the routing panel
      */
-    public DashboardRoutes(SpendQueries queries, BudgetSource budgets, GatewayMetrics metrics, String adminKey,
+    public DashboardRoutes(LedgerQuery queries, BudgetSource budgets, GatewayMetrics metrics, String adminKey,
                            String adminKeyEnv, String bindHost, Map<String, String> tiers, InstantSource clock) {
         this.queries = queries;
         this.budgets = budgets;
@@ -164,7 +170,7 @@ public final class DashboardRoutes {
 
     // ---- JSON API -------------------------------------------------------------------------
 
-    private record Window(SpendQueries.Filter filter, String range, Duration bucket) {}
+    private record Window(LedgerQuery.Filter filter, String range, Duration bucket) {}
 
     private Window window(Context ctx) {
         Instant now = clock.instant();
@@ -194,7 +200,7 @@ public final class DashboardRoutes {
         for (Duration b : BUCKETS) {
             if (span.dividedBy(b) <= 120) { bucket = b; break; }
         }
-        return new Window(new SpendQueries.Filter(from, to, tenant), range, bucket);
+        return new Window(new LedgerQuery.Filter(from, to, tenant), range, bucket);
     }
 
     private static Instant parseInstant(String v, String param) {
@@ -217,7 +223,11 @@ public final class DashboardRoutes {
 
     private ObjectNode summary(Context ctx) {
         Window w = window(ctx);
-        SpendQueries.Totals t = queries.totals(w.filter());
+        LedgerQuery.Totals t = queries.totals(w.filter());
+        long hits = 0;
+        for (LedgerQuery.Group g : queries.groupBy(LedgerQuery.Dimension.CACHE_STATUS, w.filter())) {
+            if (g.key() != null && g.key().startsWith("hit")) hits += g.totals().requests();
+        }
         ObjectNode n = envelope(w);
         n.put("access", auth.mode() == AdminAuth.Mode.OPEN_LOOPBACK ? "open-loopback" : "admin-key");
         n.put("requests", t.requests());
@@ -225,13 +235,14 @@ public final class DashboardRoutes {
         n.put("input_tokens", t.inputTokens());
         n.put("cached_tokens", t.cachedTokens());
         n.put("output_tokens", t.outputTokens());
-        n.put("cost_usd", t.costUsd());
+        n.put("cost_usd", t.spendUsd());
         n.put("baseline_usd", t.baselineUsd());
         n.put("saved_usd", t.savedUsd());
         n.put("saved_ratio", ratio(t.savedUsd(), t.baselineUsd()));
-        n.put("cache_hits", t.cacheHits());
-        n.put("cache_hit_rate", t.requests() == 0 ? 0 : round((double) t.cacheHits() / t.requests()));
-        n.put("mean_latency_ms", round(t.meanLatencyMs()));
+        n.put("cache_hits", hits);
+        n.put("cache_hit_rate", t.requests() == 0 ? 0 : round((double) hits / t.requests()));
+        if (t.first() != null) n.put("first", t.first().toString()); else n.putNull("first");
+        if (t.last() != null) n.put("last", t.last().toString()); else n.putNull("last");
         return n;
     }
 
@@ -250,12 +261,12 @@ public final class DashboardRoutes {
         ObjectNode n = envelope(w);
         n.put("bucket_seconds", bucket.toSeconds());
         ArrayNode points = n.putArray("points");
-        for (SpendQueries.Point p : queries.timeseries(w.filter(), bucket)) {
+        for (LedgerQuery.Point p : queries.series(bucket, w.filter())) {
             ObjectNode o = points.addObject();
             o.put("t", p.start().toString());
             o.put("t_ms", p.start().toEpochMilli());
             o.put("requests", p.requests());
-            o.put("cost_usd", p.costUsd());
+            o.put("cost_usd", p.spendUsd());
             o.put("baseline_usd", p.baselineUsd());
             o.put("saved_usd", p.savedUsd());
         }
@@ -265,23 +276,37 @@ public final class DashboardRoutes {
     private ObjectNode breakdown(Context ctx) {
         Window w = window(ctx);
         String by = ctx.queryParam("by");
-        if (by == null) {
-            throw GatewayException.invalidRequest("'by' is required (one of " + SpendQueries.DIMENSIONS.stream().sorted().toList() + ")", "by");
+        if (by == null) throw GatewayException.invalidRequest("'by' is required (" + DIMENSIONS + ")", "by");
+        LedgerQuery.Dimension dim;
+        try {
+            dim = LedgerQuery.Dimension.parse(by);
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.invalidRequest(e.getMessage(), "by");
         }
         int limit = intParam(ctx, "limit", 20, 1, 500);
         ObjectNode n = envelope(w);
-        n.put("by", by);
+        n.put("by", dim.label());
         ArrayNode groups = n.putArray("groups");
-        for (SpendQueries.Group g : queries.breakdown(w.filter(), by, limit)) {
+        // top spenders first: what a "who burns money" panel needs
+        List<LedgerQuery.Group> sorted = queries.groupBy(dim, w.filter()).stream()
+                .sorted(Comparator.comparing((LedgerQuery.Group g) -> g.totals().spendUsd()).reversed()
+                        .thenComparing(g -> -g.totals().requests()))
+                .limit(limit).toList();
+        for (LedgerQuery.Group g : sorted) {
+            LedgerQuery.Totals t = g.totals();
+            String key = g.key() == null ? "none" : g.key();
             ObjectNode o = groups.addObject();
-            o.put("key", g.key().isEmpty() && by.equals("strategy") ? "none" : g.key());
-            if (by.equals("served_model") || by.equals("model")) o.put("tier", tiers.getOrDefault(g.key(), "unknown"));
-            o.put("requests", g.requests());
-            o.put("input_tokens", g.inputTokens());
-            o.put("output_tokens", g.outputTokens());
-            o.put("cost_usd", g.costUsd());
-            o.put("baseline_usd", g.baselineUsd());
-            o.put("saved_usd", g.savedUsd());
+            o.put("key", key);
+            if (dim == LedgerQuery.Dimension.MODEL || dim == LedgerQuery.Dimension.REQUESTED_MODEL) {
+                o.put("tier", tiers.getOrDefault(key, "unknown"));
+            }
+            o.put("requests", t.requests());
+            o.put("errors", t.errors());
+            o.put("input_tokens", t.inputTokens());
+            o.put("output_tokens", t.outputTokens());
+            o.put("cost_usd", t.spendUsd());
+            o.put("baseline_usd", t.baselineUsd());
+            o.put("saved_usd", t.savedUsd());
         }
         return n;
     }
@@ -291,7 +316,7 @@ public final class DashboardRoutes {
         int limit = intParam(ctx, "limit", 50, 1, 1000);
         ObjectNode n = envelope(w);
         ArrayNode rows = n.putArray("requests");
-        for (SpendQueries.Row r : queries.recent(w.filter(), limit)) {
+        for (LedgerRecord r : queries.recent(limit, w.filter())) {
             ObjectNode o = rows.addObject();
             o.put("id", r.id());
             o.put("time", r.time().toString());
@@ -313,7 +338,7 @@ public final class DashboardRoutes {
             }
             o.put("cache_status", r.cacheStatus());
             o.put("latency_ms", round(r.latencyMs()));
-            o.put("ttft_ms", round(r.ttftMs()));
+            o.put("ttft_ms", r.ttftMs() < 0 ? -1 : round(r.ttftMs()));
             o.put("status", r.status());
             if (r.errorCode() != null) o.put("error_code", r.errorCode()); else o.putNull("error_code");
         }

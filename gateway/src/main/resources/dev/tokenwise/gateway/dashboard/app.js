@@ -184,7 +184,7 @@
     try {
       const [s, ts, strat, cache, routing, features, keys, recent, budgets] = await Promise.all([
         api('summary'), api('timeseries'), api('breakdown', { by: 'strategy' }), api('breakdown', { by: 'cache_status' }),
-        api('breakdown', { by: 'served_model' }), api('breakdown', { by: 'feature', limit: 10 }), api('breakdown', { by: 'key', limit: 10 }),
+        api('breakdown', { by: 'model' }), api('breakdown', { by: 'feature', limit: 10 }), api('breakdown', { by: 'key', limit: 10 }),
         api('requests', { limit: 50 }), api('budgets')]);
       drawSummary(s);
       drawSpend(ts);
