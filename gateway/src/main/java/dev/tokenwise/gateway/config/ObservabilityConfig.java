@@ -4,7 +4,7 @@ package dev.tokenwise.gateway.config;
  * What the gateway tells operators about itself ({@code observability:} in tokenwise.yaml).
  *
  * @param metrics expose Prometheus metrics at {@code /metrics} (default true)
- * @param requestLog write one JSON line per request to the {@code tokenwise.requests} logger (default true)
+ * @param requestLog write one JSON line per request to the {@code dev.tokenwise.requests} logger (default true)
  * @param logPrompts include the request's messages in that line (default false: prompts are customer data)
  * @param tracing emit OpenTelemetry spans per pipeline stage through the global OpenTelemetry (default false)
  */

@@ -10,13 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Structured request log: one JSON object per line per request on the {@code tokenwise.requests}
+ * Structured request log: one JSON object per line per request on the {@code dev.tokenwise.requests}
  * logger. Built only from a {@link RequestObservation} (which holds no key material) and, when
  * {@code log_prompts} is on, the request's messages; headers are never read, so an
  * {@code Authorization} header cannot leak into it.
  */
 public final class RequestLog {
-    public static final String LOGGER = "tokenwise.requests";
+    public static final String LOGGER = "dev.tokenwise.requests";
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
 
     /** Writes nothing. */
