@@ -14,9 +14,11 @@ import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
+import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.MetricsStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
 import io.opentelemetry.api.OpenTelemetry;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -43,9 +45,11 @@ public final class Gateway implements AutoCloseable {
     private final Pipeline pipeline;
     private final PriceCatalog prices;
     private final BatchingLedger ledger;
+    private final AccountingStage accounting;
 
     private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
-                    PriceCatalog prices, BatchingLedger ledger) {
+                    PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting) {
+        this.accounting = accounting;
         this.config = config;
         this.server = server;
         this.registry = registry;
@@ -87,6 +91,12 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         try {
             server.close();
+            // requests the server was still answering finish their ledger append before the ledger closes
+            if (!accounting.awaitIdle(Duration.ofMillis(config.server().shutdownGraceMs()))) {
+                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn(
+                        "{} requests still running after {} ms; closing the ledger without them",
+                        accounting.inFlight(), config.server().shutdownGraceMs());
+            }
         } finally {
             // after the server: every answered request has appended its record; close drains them all
             ledger.close();
@@ -129,8 +139,10 @@ public final class Gateway implements AutoCloseable {
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             Observability observe = Observability.from(config.observability(), openTelemetry);
             List<Stage> stages = new ArrayList<>();
-            // right after auth: sees every reply, including budget rejections and cache hits
+            // metrics and accounting right after auth: they must see every request, cache hits and rejections included
             stages.add(new MetricsStage(observe.metrics(), observe.requestLog(), prices, nanoTime));
+            AccountingStage accounting = new AccountingStage(prices, ledger, nanoTime);
+            stages.add(accounting);
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(observe.traced(stages));
             Map<String, String> tiers = new LinkedHashMap<>();
@@ -148,7 +160,7 @@ public final class Gateway implements AutoCloseable {
                 ledger.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline, prices, ledger);
+            return new Gateway(config, server, registry, pipeline, prices, ledger, accounting);
         }
     }
 }

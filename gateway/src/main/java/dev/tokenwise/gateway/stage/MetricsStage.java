@@ -19,6 +19,7 @@ import dev.tokenwise.gateway.server.ClientGoneException;
 import dev.tokenwise.gateway.server.ErrorMapper;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -29,6 +30,9 @@ import java.util.function.LongSupplier;
  * baseline is the requested model on the original prompt with no cache.
  */
 public final class MetricsStage implements Stage {
+    private static final Set<String> PROMPT_CHANGING = Set.of(Applied.CACHE_EXACT, Applied.CACHE_SEMANTIC,
+            Applied.ROUTING, Applied.CASCADE, Applied.TRIM, Applied.DEDUP);
+
     private final GatewayMetrics metrics;
     private final RequestLog log;
     private final PriceCatalog prices;
@@ -74,9 +78,8 @@ public final class MetricsStage implements Stage {
             total = total.plus(c.usage());
             cost = cost.add(prices.cost(c.model(), c.usage(), c.discount()));
         }
-        long outputTokens = reply.response().usage() != null ? reply.response().usage().completionTokens()
-                : total.completionTokens();
-        BigDecimal baseline = prices.cost(ex.original().model(), new Usage(baselinePromptTokens(ex, reply), 0, 0, outputTokens, false));
+        BigDecimal baseline = prices.cost(ex.original().model(),
+                Usage.counted(baselinePromptTokens(ex.original(), reply), completionTokens(reply)), 0);
         long end = nanoTime.getAsLong();
         return new RequestObservation(ex.id(), ex.receivedAt(), ex.principal().keyId(), ex.principal().tenant(),
                 ex.feature(), ex.original().model(), reply.servedModel(), reply.provider(), ex.streaming(), 200,
@@ -86,15 +89,27 @@ public final class MetricsStage implements Stage {
     }
 
     /**
-     * The prompt as the client sent it: the provider's count when the prompt reached it unchanged
-     * (one call, nothing trimmed), else counted from the original messages.
+     * The baseline's prompt tokens, by the same rule as the ledger's {@link AccountingStage} so
+     * metrics and ledger agree: the provider's count when it saw exactly the client's request
+     * (one call to the requested model, no prompt- or model-changing strategy), else the original
+     * messages counted with the requested model's tokenizer.
      */
-    private static long baselinePromptTokens(Exchange ex, Reply reply) {
-        boolean unchanged = ex.original().messages().equals(ex.request().messages());
-        if (unchanged && reply.calls().size() == 1 && reply.calls().get(0).usage().reported()) {
-            return reply.calls().get(0).usage().promptTokens();
+    private static long baselinePromptTokens(ChatRequest original, Reply reply) {
+        if (reply.calls().size() == 1) {
+            UpstreamCall c = reply.calls().getFirst();
+            boolean unchanged = reply.applied().stream().noneMatch(a -> PROMPT_CHANGING.contains(a.strategy()))
+                    && c.model().equalsIgnoreCase(original.model()) && c.usage().reported();
+            if (unchanged) return c.usage().promptTokens();
         }
-        return TokenCounter.forModel(ex.original().model()).countMessages(ex.original().messages());
+        return TokenCounter.forModel(original.model()).countMessages(original.messages());
+    }
+
+    /** The answer's completion tokens (the serving call's; a cache hit's recorded or counted answer). */
+    private static long completionTokens(Reply reply) {
+        if (!reply.calls().isEmpty()) return reply.calls().getLast().usage().completionTokens();
+        Usage u = reply.response() == null ? null : reply.response().usage();
+        if (u != null && u.completionTokens() > 0) return u.completionTokens();
+        return reply.response() == null ? 0 : TokenCounter.forModel(reply.servedModel()).count(reply.response().text());
     }
 
     private static GatewayException classify(RuntimeException e) {
