@@ -15,6 +15,12 @@
     const digits = a >= 1 ? 2 : a >= 0.01 ? 4 : 6;
     return (n < 0 ? '-$' : '$') + a.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
   }
+  // short axis labels: $0.0005, $1.2, $350
+  function usdAxis(v) {
+    const n = Number(v);
+    if (n === 0) return '$0';
+    return '$' + (Math.abs(n) >= 1 ? n.toFixed(n >= 100 ? 0 : 1) : Number(n.toPrecision(2)).toString());
+  }
   function int(v) { return Number(v).toLocaleString('en-US'); }
   function pct(v) { return (Number(v) * 100).toFixed(1) + '%'; }
   function esc(s) {
@@ -60,22 +66,25 @@
   function drawSpend(ts) {
     if (!ts.points.length) return empty('chart-spend');
     let cost = 0, base = 0;
-    const costSeries = [], baseSeries = [];
+    const step = ts.bucket_seconds * 1000;
+    // start both lines at zero one bucket before the first request, so the gap opens visibly
+    const start = ts.points[0].t_ms - step;
+    const costSeries = [[start, 0]], baseSeries = [[start, 0]];
     ts.points.forEach((p) => {
       cost += Number(p.cost_usd); base += Number(p.baseline_usd);
-      costSeries.push([p.t_ms, +cost.toFixed(10)]);
-      baseSeries.push([p.t_ms, +base.toFixed(10)]);
+      costSeries.push([p.t_ms + step, +cost.toFixed(10)]);
+      baseSeries.push([p.t_ms + step, +base.toFixed(10)]);
     });
     const c = chart('chart-spend');
     c.setOption({
       color: ['#8b98a5', '#4aa3ff'], tooltip: Object.assign({ trigger: 'axis', valueFormatter: usd }, tooltip),
       legend: { data: ['Baseline', 'Spend'], textStyle: { color: '#e6edf3' }, top: 0 },
-      grid: { left: 70, right: 20, top: 34, bottom: 30 },
+      grid: { left: 12, right: 24, top: 34, bottom: 8, containLabel: true },
       xAxis: Object.assign({ type: 'time' }, axisStyle),
-      yAxis: Object.assign({ type: 'value', axisLabel: { color: '#8b98a5', formatter: usd } }, { axisLine: axisStyle.axisLine, splitLine: axisStyle.splitLine }),
+      yAxis: Object.assign({ type: 'value', splitNumber: 4 }, axisStyle, { axisLabel: { color: '#8b98a5', formatter: usdAxis } }),
       series: [
-        { name: 'Baseline', type: 'line', step: false, showSymbol: baseSeries.length < 3, data: baseSeries, areaStyle: { color: 'rgba(63,185,80,0.18)' }, lineStyle: { type: 'dashed' } },
-        { name: 'Spend', type: 'line', showSymbol: costSeries.length < 3, data: costSeries, areaStyle: { color: '#171e26', opacity: 1 }, lineStyle: { width: 2 } },
+        { name: 'Baseline', type: 'line', showSymbol: false, data: baseSeries, areaStyle: { color: 'rgba(63,185,80,0.22)' }, lineStyle: { type: 'dashed' } },
+        { name: 'Spend', type: 'line', showSymbol: false, data: costSeries, areaStyle: { color: '#171e26', opacity: 1 }, lineStyle: { width: 2 } },
       ],
     }, true);
   }
@@ -86,8 +95,8 @@
     const rows = groups.slice().sort((x, y) => Number(x.saved_usd) - Number(y.saved_usd));
     chart('chart-strategy').setOption({
       color: ['#3fb950'], tooltip: Object.assign({ trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: usd }, tooltip),
-      grid: { left: 110, right: 30, top: 10, bottom: 28 },
-      xAxis: Object.assign({ type: 'value' }, axisStyle, { axisLabel: { color: '#8b98a5', formatter: usd } }),
+      grid: { left: 12, right: 30, top: 10, bottom: 8, containLabel: true },
+      xAxis: Object.assign({ type: 'value', splitNumber: 3 }, axisStyle, { axisLabel: { color: '#8b98a5', formatter: usdAxis } }),
       yAxis: Object.assign({ type: 'category', data: rows.map((g) => g.key) }, axisStyle),
       series: [{ name: 'Saved', type: 'bar', data: rows.map((g) => Number(g.saved_usd)), barMaxWidth: 26 }],
     }, true);
@@ -102,7 +111,7 @@
     const colors = { 'hit-exact': '#3fb950', 'hit-semantic': '#39c5cf', miss: '#8b98a5', bypass: '#d29922' };
     chart('chart-cache').setOption({
       tooltip: Object.assign({ trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v) => (v * 100).toFixed(1) + '%' }, tooltip),
-      grid: { left: 50, right: 20, top: 16, bottom: 28 },
+      grid: { left: 12, right: 20, top: 22, bottom: 8, containLabel: true },
       xAxis: Object.assign({ type: 'category', data: keys }, axisStyle),
       yAxis: Object.assign({ type: 'value', max: 1 }, axisStyle, { axisLabel: { color: '#8b98a5', formatter: (v) => Math.round(v * 100) + '%' } }),
       series: [{ name: 'Share of requests', type: 'bar', barMaxWidth: 48,
@@ -113,11 +122,14 @@
 
   function drawRouting(b) {
     if (!b.groups.length) return empty('chart-routing');
+    const total = b.groups.reduce((a, g) => a + g.requests, 0);
+    const share = {};
+    b.groups.forEach((g) => { share[g.key + ' (' + g.tier + ')'] = g.requests; });
     chart('chart-routing').setOption({
       color: COLORS, tooltip: Object.assign({ trigger: 'item', formatter: (p) => esc(p.name) + ': ' + p.value + ' requests (' + p.percent + '%)' }, tooltip),
-      legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle', textStyle: { color: '#e6edf3' } },
-      series: [{ name: 'Served model', type: 'pie', radius: ['42%', '72%'], center: ['36%', '52%'],
-        label: { color: '#e6edf3', formatter: '{d}%' },
+      legend: { type: 'scroll', orient: 'vertical', right: 4, top: 'middle', textStyle: { color: '#e6edf3' },
+        formatter: (name) => name + '  ' + (share[name] / total * 100).toFixed(1) + '%' },
+      series: [{ name: 'Served model', type: 'pie', radius: ['40%', '68%'], center: ['22%', '52%'], label: { show: false },
         data: b.groups.map((g) => ({ name: g.key + ' (' + g.tier + ')', value: g.requests })) }],
     }, true);
   }
@@ -144,7 +156,7 @@
     const max = Math.max.apply(null, b.groups.map((g) => Number(g.cost_usd))) || 1;
     el.innerHTML = '<table class="table"><thead><tr><th>' + label + '</th><th class="num">Requests</th><th class="num">Spend</th><th></th><th class="num">Saved</th></tr></thead><tbody>'
       + b.groups.map((g) => '<tr><td>' + esc(g.key) + '</td><td class="num">' + int(g.requests) + '</td><td class="num">' + usd(g.cost_usd)
-        + '</td><td style="width:30%"><div class="bar"><span style="width:' + (Number(g.cost_usd) / max * 100).toFixed(1) + '%"></span></div></td><td class="num">'
+        + '</td><td class="barcell"><div class="bar"><span style="width:' + (Number(g.cost_usd) / max * 100).toFixed(1) + '%"></span></div></td><td class="num">'
         + usd(g.saved_usd) + '</td></tr>').join('') + '</tbody></table>';
   }
 
@@ -173,7 +185,7 @@
     $('kpi-errors-note').textContent = s.errors ? int(s.errors) + ' failed' : 'no failures';
     $('kpi-saved-ratio').textContent = pct(s.saved_ratio) + ' of baseline';
     $('kpi-hits-note').textContent = int(s.cache_hits) + ' answered from cache';
-    $('kpi-latency').textContent = 'mean latency ' + Number(s.mean_latency_ms).toFixed(0) + ' ms';
+    $('kpi-latency').textContent = int(s.cached_tokens) + ' input tokens cached';
     $('open-banner').hidden = s.access !== 'open-loopback';
     $('logout-form').hidden = s.access === 'open-loopback';
   }
