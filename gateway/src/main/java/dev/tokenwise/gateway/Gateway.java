@@ -1,12 +1,15 @@
 package dev.tokenwise.gateway;
 
 import dev.tokenwise.core.pricing.PriceCatalog;
+import dev.tokenwise.gateway.config.ConfigException;
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.dashboard.DashboardRoutes;
+import dev.tokenwise.gateway.dashboard.KeyBudgets;
+import dev.tokenwise.gateway.keys.AdminRoutes;
+import dev.tokenwise.gateway.keys.Keys;
 import dev.tokenwise.gateway.ledger.BatchingLedger;
 import dev.tokenwise.gateway.ledger.LedgerQuery;
 import dev.tokenwise.gateway.ledger.LedgerStore;
-import dev.tokenwise.gateway.dashboard.BudgetSource;
-import dev.tokenwise.gateway.dashboard.DashboardRoutes;
 import dev.tokenwise.gateway.observe.Observability;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
@@ -15,11 +18,15 @@ import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.AccountingStage;
+import dev.tokenwise.gateway.stage.AuthStage;
+import dev.tokenwise.gateway.stage.BudgetStage;
 import dev.tokenwise.gateway.stage.MetricsStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
 import io.opentelemetry.api.OpenTelemetry;
-import java.time.Duration;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,10 +53,12 @@ public final class Gateway implements AutoCloseable {
     private final PriceCatalog prices;
     private final BatchingLedger ledger;
     private final AccountingStage accounting;
+    private final Keys keys;
 
     private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
-                    PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting) {
+                    PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting, Keys keys) {
         this.accounting = accounting;
+        this.keys = keys;
         this.config = config;
         this.server = server;
         this.registry = registry;
@@ -82,6 +91,9 @@ public final class Gateway implements AutoCloseable {
     /** Aggregations over this gateway's ledger (for reports and the dashboard). */
     public LedgerQuery ledgerQuery() { return ledger.store().query(); }
 
+    /** The virtual keys and budget counters this gateway enforces. */
+    public Keys keys() { return keys; }
+
     private static String hostForUrl(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
         return host.contains(":") ? "[" + host + "]" : host;
@@ -101,6 +113,28 @@ public final class Gateway implements AutoCloseable {
             // after the server: every answered request has appended its record; close drains them all
             ledger.close();
             registry.close();
+            keys.close();
+        }
+    }
+
+    /**
+     * An open gateway (no keys) on an address other people can reach would let anyone spend the
+     * upstream accounts, so it does not start.
+     */
+    static void refuseOpenNonLoopback(GatewayConfig config, Keys keys) {
+        String host = config.server().host();
+        if (isLoopback(host) || keys.store().hasKeys()) return;
+        throw new ConfigException("server.host: '" + host + "' is not a loopback address and no API keys exist, so "
+                + "anyone who can reach it could spend your upstream budget. Create a key first "
+                + "(tokenwise keys create --name NAME --budget-usd 50 --period month), or bind 127.0.0.1.");
+    }
+
+    static boolean isLoopback(String host) {
+        try {
+            InetAddress a = InetAddress.getByName(host);
+            return a.isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigException("server.host: cannot resolve '" + host + "'", e);
         }
     }
 
@@ -131,6 +165,13 @@ public final class Gateway implements AutoCloseable {
         public Builder openTelemetry(OpenTelemetry otel) { this.openTelemetry = otel; return this; }
 
         public Gateway start() {
+            Keys keys = Keys.open(config, clock);
+            try {
+                refuseOpenNonLoopback(config, keys);
+            } catch (RuntimeException e) {
+                keys.close();
+                throw e;
+            }
             PriceCatalog prices = config.pricing().catalog();
             BatchingLedger ledger = new BatchingLedger(
                     LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env), config.ledger());
@@ -139,28 +180,34 @@ public final class Gateway implements AutoCloseable {
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             Observability observe = Observability.from(config.observability(), openTelemetry);
             List<Stage> stages = new ArrayList<>();
+            stages.add(new AuthStage(keys.store()));
             // metrics and accounting right after auth: they must see every request, cache hits and rejections included
             stages.add(new MetricsStage(observe.metrics(), observe.requestLog(), prices, nanoTime));
             AccountingStage accounting = new AccountingStage(prices, ledger, nanoTime);
             stages.add(accounting);
+            stages.add(new BudgetStage(keys.store(), keys.budgets(), prices, clock, config.keys(), config.models().keySet()));
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(observe.traced(stages));
+            String adminKeyEnv = config.server().adminKeyEnv();
+            AdminRoutes admin = new AdminRoutes(keys, env.apply(adminKeyEnv), adminKeyEnv, clock);
             Map<String, String> tiers = new LinkedHashMap<>();
             config.models().forEach((name, m) -> tiers.put(name, m.tier() == null ? "unknown" : m.tier()));
-            DashboardRoutes dashboard = new DashboardRoutes(
-                    ledger.store().query(), BudgetSource.NONE,
-                    observe.metrics(), env.apply(config.server().adminKeyEnv()), config.server().adminKeyEnv(),
-                    config.server().host(), tiers, clock);
+            DashboardRoutes dashboard = new DashboardRoutes(ledger.store().query(), new KeyBudgets(keys, clock),
+                    observe.metrics(), env.apply(adminKeyEnv), adminKeyEnv, config.server().host(), tiers, clock);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime,
-                    dashboard::register);
+                    app -> {
+                        admin.accept(app);
+                        dashboard.register(app);
+                    });
             try {
                 server.start(config.server().host(), config.server().port());
             } catch (RuntimeException e) {
                 registry.close();
                 ledger.close();
+                keys.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline, prices, ledger, accounting);
+            return new Gateway(config, server, registry, pipeline, prices, ledger, accounting, keys);
         }
     }
 }

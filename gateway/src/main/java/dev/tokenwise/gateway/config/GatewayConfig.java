@@ -11,20 +11,22 @@ import java.util.Map;
  * @param models model name (as clients send it) to how it is served
  * @param pricing the price sheet and overrides requests are charged at
  * @param ledger where request records are stored
+ * @param keys virtual API keys and budgets
  * @param observability metrics, request logs and tracing
  */
 public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing,
-                            LedgerConfig ledger, ObservabilityConfig observability) {
+                            LedgerConfig ledger, KeysConfig keys, ObservabilityConfig observability) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
         if (observability == null) observability = ObservabilityConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         if (pricing == null) pricing = PricingConfig.defaults();
         if (ledger == null) ledger = LedgerConfig.defaults();
+        if (keys == null) keys = KeysConfig.defaults();
     }
 
     public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
-        this(server, models, null, null, null);
+        this(server, models, null, null, null, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -49,18 +51,22 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
     }
 
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models, pricing, ledger, observability);
+        return new GatewayConfig(s, models, pricing, ledger, keys, observability);
     }
 
     public GatewayConfig withPricing(PricingConfig p) {
-        return new GatewayConfig(server, models, p, ledger, observability);
+        return new GatewayConfig(server, models, p, ledger, keys, observability);
     }
 
     public GatewayConfig withLedger(LedgerConfig l) {
-        return new GatewayConfig(server, models, pricing, l, observability);
+        return new GatewayConfig(server, models, pricing, l, keys, observability);
+    }
+
+    public GatewayConfig withKeys(KeysConfig k) {
+        return new GatewayConfig(server, models, pricing, ledger, k, observability);
     }
 
     public GatewayConfig withObservability(ObservabilityConfig o) {
-        return new GatewayConfig(server, models, pricing, ledger, o);
+        return new GatewayConfig(server, models, pricing, ledger, keys, o);
     }
 }

@@ -1,0 +1,57 @@
+package dev.tokenwise.gateway.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.random.RandomGenerator;
+
+/**
+ * The secret format {@code tw-<id>-<43 random base64url chars>}: the id lets the store find the
+ * row with one indexed lookup, and only the SHA-256 of the whole secret is stored. 256 random
+ * bits make a slow (salted, iterated) hash unnecessary: there is nothing to brute-force.
+ */
+final class KeySecrets {
+    static final String PREFIX = "tw-";
+
+    private KeySecrets() {}
+
+    static String newId(RandomGenerator random) {
+        byte[] b = new byte[6];
+        random.nextBytes(b);
+        return "k" + HexFormat.of().formatHex(b);
+    }
+
+    static String newSecret(String id, RandomGenerator random) {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return PREFIX + id + "-" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** The id part of a well-formed secret, or null. */
+    static String idOf(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX)) return null;
+        int dash = secret.indexOf('-', PREFIX.length());
+        if (dash <= PREFIX.length() || dash == secret.length() - 1) return null;
+        String id = secret.substring(PREFIX.length(), dash);
+        return id.matches("k[0-9a-f]{12}") ? id : null;
+    }
+
+    static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String hashHex(String secret) {
+        return HexFormat.of().formatHex(sha256(secret));
+    }
+
+    /** Constant-time comparison of a presented secret with a stored hash. */
+    static boolean matches(String secret, String storedHashHex) {
+        return MessageDigest.isEqual(sha256(secret), HexFormat.of().parseHex(storedHashHex));
+    }
+}

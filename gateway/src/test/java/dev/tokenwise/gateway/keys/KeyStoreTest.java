@@ -1,0 +1,90 @@
+package dev.tokenwise.gateway.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tokenwise.gateway.config.GatewayConfig;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyStoreTest {
+    @TempDir Path dir;
+
+    private Keys open() {
+        GatewayConfig c = GatewayConfig.embeddedDefault();
+        return Keys.open(c.withServer(c.server().withDataDir(dir.toString())), InstantSource.fixed(Instant.parse("2026-03-01T10:00:00Z")));
+    }
+
+    @Test
+    void a_created_key_authenticates_and_only_its_hash_is_stored() throws Exception {
+        String secret;
+        try (Keys keys = open()) {
+            assertThat(keys.store().hasKeys()).isFalse();
+            KeyStore.Created c = keys.store().create("checkout", "acme", new BigDecimal("5.00"), BudgetPeriod.DAY);
+            secret = c.secret();
+            assertThat(secret).startsWith("tw-" + c.key().id() + "-").hasSizeGreaterThan(50);
+            assertThat(keys.store().hasKeys()).isTrue();
+            ApiKey k = keys.store().authenticate(secret).orElseThrow();
+            assertThat(k.name()).isEqualTo("checkout");
+            assertThat(k.tenant()).isEqualTo("acme");
+            assertThat(k.budgetUsd()).isEqualByComparingTo("5");
+            assertThat(k.period()).isEqualTo(BudgetPeriod.DAY);
+        }
+        byte[] db = Files.readAllBytes(dir.resolve("keys.db"));
+        String content = new String(db, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String randomPart = secret.substring(secret.lastIndexOf('-') + 1);
+        assertThat(content).doesNotContain(randomPart).contains(KeySecrets.hashHex(secret));
+    }
+
+    @Test
+    void a_secret_with_a_known_id_but_wrong_random_part_is_rejected() {
+        try (Keys keys = open()) {
+            KeyStore.Created c = keys.store().create("a", null, null, null);
+            String forged = "tw-" + c.key().id() + "-" + "A".repeat(43);
+            assertThat(keys.store().authenticate(forged)).isEmpty();
+            assertThat(keys.store().authenticate("sk-openai-style-key")).isEmpty();
+            assertThat(keys.store().authenticate("tw-")).isEmpty();
+            assertThat(keys.store().authenticate(c.secret())).isPresent();
+        }
+    }
+
+    @Test
+    void revoking_marks_the_key_and_list_shows_it() {
+        try (Keys keys = open()) {
+            KeyStore.Created c = keys.store().create("a", null, BigDecimal.ONE, BudgetPeriod.MONTH);
+            assertThat(keys.store().revoke(c.key().id())).isTrue();
+            assertThat(keys.store().revoke("k000000000000")).isFalse();
+            assertThat(keys.store().authenticate(c.secret()).orElseThrow().revoked()).isTrue();
+            assertThat(keys.store().list()).singleElement().satisfies(k -> assertThat(k.revokedAt()).isNotNull());
+        }
+    }
+
+    @Test
+    void a_reservation_that_does_not_fit_changes_nothing() {
+        try (Keys keys = open()) {
+            BudgetLedger l = keys.budgets();
+            assertThat(l.reserve("k1", "2026-03", 100, 60)).isTrue();
+            assertThat(l.reserve("k1", "2026-03", 100, 41)).isFalse();
+            assertThat(l.reserve("k1", "2026-03", 100, 40)).isTrue();
+            assertThat(l.balance("k1", "2026-03")).isEqualTo(new BudgetLedger.Balance(0, 100));
+            l.settle("k1", "2026-03", 60, 25);
+            l.settle("k1", "2026-03", 40, 0);
+            assertThat(l.balance("k1", "2026-03")).isEqualTo(new BudgetLedger.Balance(25, 0));
+            assertThat(l.reserve("k1", "2026-04", 100, 100)).isTrue();
+        }
+    }
+
+    @Test
+    void periods_are_utc_days_and_months() {
+        Instant t = Instant.parse("2026-01-31T23:59:59Z");
+        assertThat(BudgetPeriod.DAY.bucket(t)).isEqualTo("2026-01-31");
+        assertThat(BudgetPeriod.MONTH.bucket(t)).isEqualTo("2026-01");
+        assertThat(BudgetPeriod.DAY.end(t)).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
+        assertThat(BudgetPeriod.MONTH.end(t)).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
+        assertThat(BudgetPeriod.MONTH.bucket(t.plusSeconds(1))).isEqualTo("2026-02");
+    }
+}
