@@ -40,6 +40,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * signs in through the login form, and checks that what the page shows is what the API says.
  * Screenshots land in {@code gateway/target/screenshots/}.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class DashboardBrowserTest {
     static final String ADMIN_KEY = "adm-browser-5e0c9a1f";
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -132,8 +133,11 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void after_signing_in_the_charts_render_with_the_traffics_numbers() throws Exception {
         driver.manage().window().setSize(new Dimension(1440, 1000));
+        driver.get(root() + "/ui");
+        driver.manage().deleteAllCookies();
         driver.get(root() + "/ui");
         assertThat(driver.findElement(By.id("login-button")).isDisplayed()).isTrue();
         screenshot("dashboard-login.png");
@@ -203,6 +207,7 @@ class DashboardBrowserTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void the_page_refreshes_itself_when_new_traffic_arrives() throws Exception {
         driver.get(root() + "/ui");
         if (!driver.findElements(By.id("login-button")).isEmpty()) {
