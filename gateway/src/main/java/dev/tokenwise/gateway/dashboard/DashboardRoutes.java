@@ -292,11 +292,14 @@ public final class DashboardRoutes {
                 .sorted(Comparator.comparing((LedgerQuery.Group g) -> g.totals().spendUsd()).reversed()
                         .thenComparing(g -> -g.totals().requests()))
                 .limit(limit).toList();
+        Map<String, String> keyNames = new java.util.HashMap<>();
+        if (dim == LedgerQuery.Dimension.KEY) budgets.budgets().forEach(b -> keyNames.put(b.keyId(), b.keyName()));
         for (LedgerQuery.Group g : sorted) {
             LedgerQuery.Totals t = g.totals();
             String key = g.key() == null ? "none" : g.key();
             ObjectNode o = groups.addObject();
             o.put("key", key);
+            if (keyNames.containsKey(key)) o.put("name", keyNames.get(key));
             if (dim == LedgerQuery.Dimension.MODEL || dim == LedgerQuery.Dimension.REQUESTED_MODEL) {
                 o.put("tier", tiers.getOrDefault(key, "unknown"));
             }

@@ -21,6 +21,15 @@
     if (n === 0) return '$0';
     return '$' + (Math.abs(n) >= 1 ? n.toFixed(n >= 100 ? 0 : 1) : Number(n.toPrecision(2)).toString());
   }
+  // table money: three significant digits below a cent
+  function usdShort(v) {
+    const n = Number(v);
+    if (!isFinite(n) || n === 0) return '$0';
+    const a = Math.abs(n);
+    const t = a >= 1 ? a.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
+      : a >= 0.01 ? a.toFixed(4) : Number(a.toPrecision(3)).toString();
+    return (n < 0 ? '-$' : '$') + t;
+  }
   function int(v) { return Number(v).toLocaleString('en-US'); }
   function pct(v) { return (Number(v) * 100).toFixed(1) + '%'; }
   function esc(s) {
@@ -138,15 +147,18 @@
     const el = $('budgets');
     if (!b.configured) { el.innerHTML = '<div class="empty" id="budgets-empty">Budgets not configured: no key store with per-key budgets.</div>'; return; }
     if (!b.budgets.length) { el.innerHTML = '<div class="empty">No keys have budgets.</div>'; return; }
-    el.innerHTML = '<table class="table"><thead><tr><th>Key</th><th>Period</th><th>Used</th><th class="num">Spent</th><th class="num">Limit</th><th class="num">Projected</th></tr></thead><tbody>'
+    el.innerHTML = '<table class="table fit budgets"><colgroup><col class="bkey"><col class="bused"><col class="bproj"></colgroup>'
+      + '<thead><tr><th>Key</th><th>Spent of limit</th><th class="num">Projected</th></tr></thead><tbody>'
       + b.budgets.map((x) => {
         const used = x.used_ratio == null ? 0 : Number(x.used_ratio);
         const projOver = x.projected_usd != null && x.limit_usd != null && Number(x.projected_usd) > Number(x.limit_usd);
         const cls = used >= 1 ? 'over' : projOver ? 'warn' : '';
-        return '<tr><td>' + esc(x.key_name || x.key_id) + '</td><td>' + esc(x.period) + '</td>'
-          + '<td><div class="bar ' + cls + '" title="' + pct(used) + '"><span style="width:' + Math.min(100, used * 100).toFixed(1) + '%"></span></div></td>'
-          + '<td class="num">' + usd(x.spent_usd) + '</td><td class="num">' + (x.limit_usd == null ? '∞' : usd(x.limit_usd)) + '</td>'
-          + '<td class="num' + (projOver ? ' status-err' : '') + '">' + (x.projected_usd == null ? '–' : usd(x.projected_usd)) + '</td></tr>';
+        return '<tr><td title="' + esc(x.key_id) + '">' + esc(x.key_name || x.key_id) + '<div class="sub">per ' + esc(x.period) + '</div></td>'
+          + '<td><div class="bar ' + cls + '" title="' + pct(used) + '"><span style="width:' + Math.min(100, used * 100).toFixed(1) + '%"></span></div>'
+          + '<div class="sub">' + usdShort(x.spent_usd) + ' of ' + (x.limit_usd == null ? 'no limit' : usdShort(x.limit_usd))
+          + (x.limit_usd == null ? '' : ' · ' + pct(used)) + '</div></td>'
+          + '<td class="num' + (projOver ? ' status-err' : '') + '" title="at the current rate, spend by the end of the period">'
+          + (x.projected_usd == null ? '–' : usdShort(x.projected_usd)) + '</td></tr>';
       }).join('') + '</tbody></table>';
   }
 
@@ -154,10 +166,11 @@
     const el = $(id);
     if (!b.groups.length) { el.innerHTML = '<div class="empty">no requests in this range yet</div>'; return; }
     const max = Math.max.apply(null, b.groups.map((g) => Number(g.cost_usd))) || 1;
-    el.innerHTML = '<table class="table"><thead><tr><th>' + label + '</th><th class="num">Requests</th><th class="num">Spend</th><th></th><th class="num">Saved</th></tr></thead><tbody>'
-      + b.groups.map((g) => '<tr><td>' + esc(g.key) + '</td><td class="num">' + int(g.requests) + '</td><td class="num">' + usd(g.cost_usd)
-        + '</td><td class="barcell"><div class="bar"><span style="width:' + (Number(g.cost_usd) / max * 100).toFixed(1) + '%"></span></div></td><td class="num">'
-        + usd(g.saved_usd) + '</td></tr>').join('') + '</tbody></table>';
+    el.innerHTML = '<table class="table fit"><colgroup><col class="name"><col class="n"><col class="money"><col class="barc"><col class="money"></colgroup>'
+      + '<thead><tr><th>' + label + '</th><th class="num">Reqs</th><th class="num">Spend</th><th></th><th class="num">Saved</th></tr></thead><tbody>'
+      + b.groups.map((g) => '<tr><td title="' + esc(g.key) + '">' + esc(g.name || g.key) + '</td><td class="num">' + int(g.requests) + '</td><td class="num">' + usdShort(g.cost_usd)
+        + '</td><td><div class="bar"><span style="width:' + (Number(g.cost_usd) / max * 100).toFixed(1) + '%"></span></div></td><td class="num">'
+        + usdShort(g.saved_usd) + '</td></tr>').join('') + '</tbody></table>';
   }
 
   function drawRecent(r) {

@@ -48,6 +48,7 @@ class DashboardBrowserTest {
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
     static TestGateway gw;
+    static String secret;
     static WebDriver driver;
     static Path profile;
     static final HttpClient http = HttpClient.newHttpClient();
@@ -68,6 +69,15 @@ class DashboardBrowserTest {
             assertThat(gw.post("/chat/completions", Json.write(b), Map.of("x-tokenwise-feature", t[1])).statusCode()).isEqualTo(200);
         }
         gw.post("/chat/completions", TestGateway.chat("no-such-model", "fails", false));
+        // a key with a daily budget spends part of it (from now on every request needs a key)
+        secret = gw.gateway().keys().store().create("checkout", "default", new java.math.BigDecimal("0.01"),
+                dev.tokenwise.gateway.keys.BudgetPeriod.DAY).secret();
+        for (int i = 0; i < 3; i++) {
+            ObjectNode b = (ObjectNode) Json.parse(TestGateway.chat("gpt-4o", "checkout question " + i, false));
+            b.put("max_tokens", 100);
+            assertThat(gw.post("/chat/completions", Json.write(b), Map.of("Authorization", "Bearer " + secret,
+                    "x-tokenwise-feature", "checkout")).statusCode()).isEqualTo(200);
+        }
         // Records as the routing and cache stages write them (those strategies live in their own
         // packages), so the savings and cache panels have something to draw.
         java.time.Instant now = java.time.Instant.now();
@@ -150,10 +160,10 @@ class DashboardBrowserTest {
         assertThat(driver.manage().getCookieNamed("tokenwise_admin").isHttpOnly()).isTrue();
 
         JsonNode s = api("/v1/tokenwise/summary?range=1h");
-        assertThat(s.path("requests").asLong()).isEqualTo(16);
-        assertThat(driver.findElement(By.id("kpi-requests")).getText()).isEqualTo("16");
+        assertThat(s.path("requests").asLong()).isEqualTo(19);
+        assertThat(driver.findElement(By.id("kpi-requests")).getText()).isEqualTo("19");
         assertThat(driver.findElement(By.id("kpi-saved")).getDomAttribute("data-raw")).isEqualTo(s.path("saved_usd").asText());
-        assertThat(driver.findElement(By.id("kpi-hit-rate")).getText()).isEqualTo("6.3%");
+        assertThat(driver.findElement(By.id("kpi-hit-rate")).getText()).isEqualTo("5.3%");
         assertThat(driver.findElement(By.id("kpi-spend")).getDomAttribute("data-raw")).isEqualTo(s.path("cost_usd").asText());
         assertThat(driver.findElement(By.id("kpi-baseline")).getDomAttribute("data-raw")).isEqualTo(s.path("baseline_usd").asText());
         double shownSpend = Double.parseDouble(driver.findElement(By.id("kpi-spend")).getText().replace("$", "").replace(",", ""));
@@ -175,7 +185,7 @@ class DashboardBrowserTest {
         // the routing pie's slices are the served-model counts
         Number pieTotal = (Number) js("return window.tokenwise.charts['chart-routing'].getOption().series[0].data"
                 + ".reduce(function(a, x) { return a + x.value; }, 0);");
-        assertThat(pieTotal.longValue()).isEqualTo(16);
+        assertThat(pieTotal.longValue()).isEqualTo(19);
         // savings by strategy: one bar per combination, with the ledger's figures
         Object strategies = js("var o = window.tokenwise.charts['chart-strategy'].getOption();"
                 + " return o.yAxis[0].data.map(function(k, i) { return k + '=' + o.series[0].data[i]; }).join('|');");
@@ -185,12 +195,15 @@ class DashboardBrowserTest {
 
         // tables: top features, keys, recent requests, budgets
         assertThat(driver.findElement(By.id("top-features")).getText()).contains("support").contains("autocomplete");
-        assertThat(driver.findElement(By.id("top-keys")).getText()).contains("anonymous").contains("key_team_a");
+        assertThat(driver.findElement(By.id("top-keys")).getText()).contains("anonymous").contains("key_team_a").contains("checkout");
         List<WebElement> rows = driver.findElements(By.cssSelector("#recent tbody tr"));
-        assertThat(rows).hasSize(16);
+        assertThat(rows).hasSize(19);
         assertThat(rows).anySatisfy(r -> assertThat(r.getText()).contains("no-such-model").contains("404"));
         assertThat(rows).anySatisfy(r -> assertThat(r.getText()).contains("gpt-4o → gpt-4o-mini").contains("routing"));
-        assertThat(driver.findElement(By.id("budgets")).getText()).contains("not configured");
+        JsonNode budget = api("/v1/tokenwise/budgets").path("budgets").path(0);
+        assertThat(budget.path("key_name").asText()).isEqualTo("checkout");
+        assertThat(driver.findElement(By.id("budgets")).getText()).contains("checkout").contains("per day").contains("of $0.0100");
+        assertThat(driver.findElements(By.cssSelector("#budgets .bar span"))).isNotEmpty();
         screenshot("dashboard-1440.png");
         js("document.getElementById('recent').scrollIntoView()");
         screenshot("dashboard-1440-recent.png");
@@ -216,7 +229,7 @@ class DashboardBrowserTest {
         }
         waitLoaded();
         long before = Long.parseLong(driver.findElement(By.id("kpi-requests")).getText().replace(",", ""));
-        gw.post("/chat/completions", TestGateway.chat("gpt-4o", "one more", false));
+        gw.post("/chat/completions", TestGateway.chat("gpt-4o", "one more", false), Map.of("Authorization", "Bearer " + secret));
         gw.gateway().ledger().flush();
         new WebDriverWait(driver, Duration.ofSeconds(15)).until(d ->
                 d.findElement(By.id("kpi-requests")).getText().equals(Long.toString(before + 1)));
