@@ -52,8 +52,8 @@ public record RequestObservation(String id, Instant time, String keyId, String t
         return status >= 400;
     }
 
-    /** The strategies as one label: "routing+trim", or "none". */
+    /** The strategies as one label, as the ledger writes them: "routing,trim", or "none". */
     public String strategyLabel() {
-        return strategies.isEmpty() ? "none" : String.join("+", strategies);
+        return strategies.isEmpty() ? "none" : String.join(",", strategies);
     }
 }
