@@ -44,6 +44,8 @@ final class ServeCommand implements Runnable {
         }, "tokenwise-shutdown"));
         System.out.println("tokenwise gateway listening on " + gw.baseUrl() + " (models: "
                 + String.join(", ", gw.registry().names()) + ")");
+        String root = gw.baseUrl().substring(0, gw.baseUrl().length() - "/v1".length());
+        System.out.println("dashboard: " + root + "/ui   metrics: " + root + "/metrics");
         System.out.flush();
         try {
             stopped.await();
