@@ -368,6 +368,17 @@ public final class SeedScenario {
             "Can you summarise what we agreed so I can keep it for my records?",
     };
 
+    /** Token counts of the canned lines, so building an 8,000-token history needs no tokenizer pass over it. */
+    private static final int[] CUSTOMER_TOKENS = counts(CUSTOMER_LINES);
+    private static final int[] AGENT_TOKENS = counts(AGENT_LINES);
+
+    private static int[] counts(String[] lines) {
+        TokenCounter c = TokenCounter.forModel(Kind.SUPPORT_CHAT.model());
+        int[] n = new int[lines.length];
+        for (int i = 0; i < lines.length; i++) n[i] = c.count(lines[i]);
+        return n;
+    }
+
     private static ChatRequest chat(SplittableRandom r) {
         TokenCounter counter = TokenCounter.forModel(Kind.SUPPORT_CHAT.model());
         ObjectNode b = Json.object();
@@ -381,16 +392,29 @@ public final class SeedScenario {
         while (tokens < CHAT_TARGET_TOKENS) {
             boolean user = turn % 2 == 0;
             StringBuilder sb = new StringBuilder();
+            long t = TokenCounter.TOKENS_PER_MESSAGE + 1;
             if (user) {
-                sb.append(turn == 0 ? "Hi, this is " + name + " about order #" + order + ". " : "");
-                for (int s = 0; s < 4 + r.nextInt(4); s++) sb.append(CUSTOMER_LINES[r.nextInt(CUSTOMER_LINES.length)]).append(' ');
+                if (turn == 0) {
+                    String hello = "Hi, this is " + name + " about order #" + order + ". ";
+                    sb.append(hello);
+                    t += counter.count(hello);
+                }
+                for (int s = 0; s < 4 + r.nextInt(4); s++) {
+                    int k = r.nextInt(CUSTOMER_LINES.length);
+                    sb.append(CUSTOMER_LINES[k]).append(' ');
+                    t += CUSTOMER_TOKENS[k];
+                }
             } else {
-                for (int s = 0; s < 4 + r.nextInt(4); s++) sb.append(AGENT_LINES[r.nextInt(AGENT_LINES.length)]).append(' ');
+                for (int s = 0; s < 4 + r.nextInt(4); s++) {
+                    int k = r.nextInt(AGENT_LINES.length);
+                    sb.append(AGENT_LINES[k]).append(' ');
+                    t += AGENT_TOKENS[k];
+                }
                 sb.append("Reference for this conversation: case ").append(order).append('-').append(turn).append('.');
+                t += 12;
             }
-            String text = sb.toString().strip();
-            msgs.addObject().put("role", user ? "user" : "assistant").put("content", text);
-            tokens += counter.count(text) + TokenCounter.TOKENS_PER_MESSAGE + 1;
+            msgs.addObject().put("role", user ? "user" : "assistant").put("content", sb.toString().strip());
+            tokens += t;
             turn++;
         }
         if (turn % 2 == 1) msgs.addObject().put("role", "assistant").put("content", AGENT_LINES[r.nextInt(AGENT_LINES.length)]);
