@@ -2,6 +2,9 @@ package dev.tokenwise.gateway.keys;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.JedisPooled;
 
 /**
@@ -28,10 +31,37 @@ final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
     /** Counters outlive their period (a month plus margin) so reports can still read them. */
     private static final String TTL_SECONDS = Long.toString(70L * 24 * 3600);
 
+    private static final int CONNECTIONS = 16;
+
     private final JedisPooled redis;
+    /**
+     * Admits at most as many callers as the pool has connections. Without it, virtual threads
+     * waiting for a connection spin inside commons-pool2's object creation and can starve the
+     * carrier threads, so the replies the other callers wait for are never read (seen under load
+     * with 200 concurrent requests on 2 cores).
+     */
+    private final Semaphore permits = new Semaphore(CONNECTIONS, true);
 
     RedisBudgetLedger(String url) {
-        this.redis = new JedisPooled(java.net.URI.create(url));
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(CONNECTIONS);
+        pool.setMaxIdle(CONNECTIONS);
+        pool.setBlockWhenExhausted(true);
+        this.redis = new JedisPooled(pool, java.net.URI.create(url));
+    }
+
+    private <T> T call(Supplier<T> op) {
+        try {
+            permits.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a Redis connection", e);
+        }
+        try {
+            return op.get();
+        } finally {
+            permits.release();
+        }
     }
 
     private static String key(String keyId, String period) {
@@ -40,20 +70,20 @@ final class RedisBudgetLedger implements BudgetLedger, AutoCloseable {
 
     @Override
     public boolean reserve(String keyId, String period, long limitNanos, long amountNanos) {
-        Object r = redis.eval(RESERVE, List.of(key(keyId, period)),
-                List.of(Long.toString(amountNanos), Long.toString(limitNanos), TTL_SECONDS));
+        Object r = call(() -> redis.eval(RESERVE, List.of(key(keyId, period)),
+                List.of(Long.toString(amountNanos), Long.toString(limitNanos), TTL_SECONDS)));
         return r instanceof Long l && l == 1L;
     }
 
     @Override
     public void settle(String keyId, String period, long reservedNanos, long actualNanos) {
-        redis.eval(SETTLE, List.of(key(keyId, period)),
-                List.of(Long.toString(-reservedNanos), Long.toString(actualNanos), TTL_SECONDS));
+        call(() -> redis.eval(SETTLE, List.of(key(keyId, period)),
+                List.of(Long.toString(-reservedNanos), Long.toString(actualNanos), TTL_SECONDS)));
     }
 
     @Override
     public Balance balance(String keyId, String period) {
-        Map<String, String> h = redis.hgetAll(key(keyId, period));
+        Map<String, String> h = call(() -> redis.hgetAll(key(keyId, period)));
         return new Balance(Long.parseLong(h.getOrDefault("spent", "0")), Long.parseLong(h.getOrDefault("reserved", "0")));
     }
 

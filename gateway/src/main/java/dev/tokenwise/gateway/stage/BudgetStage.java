@@ -27,7 +27,8 @@ import java.util.Optional;
  * (the requested model's input price × counted prompt tokens, plus its output price × the output
  * cap); the reservation succeeds only if spent + reserved + worst case fits the budget, checked and
  * added in one atomic step by the {@link BudgetLedger}. After the call the reservation is replaced
- * by the actual cost of every upstream call; on failure it is released. Concurrent requests
+ * by the actual cost of every upstream call; on failure it is released (or, for a stream that
+ * failed after output reached the client, charged in full). Concurrent requests
  * therefore never spend more than the budget as long as no call costs more than its reservation.
  */
 public final class BudgetStage implements Stage {
@@ -58,8 +59,8 @@ public final class BudgetStage implements Stage {
             if (worst == null) {
                 worst = p.get();
             } else {
-                worst = new Price(worst.input().max(p.get().input()), null, null, worst.output().max(p.get().output()),
-                        null, "most expensive configured model");
+                worst = new Price(worst.input().max(p.get().input()), null, worst.cacheWrite().max(p.get().cacheWrite()),
+                        worst.output().max(p.get().output()), null, "most expensive configured model");
             }
         }
         this.fallback = worst;
@@ -93,7 +94,9 @@ public final class BudgetStage implements Stage {
         try {
             reply = next.proceed(ex);
         } catch (RuntimeException | Error e) {
-            settleQuietly(key.id(), period, reserve, 0, e);
+            // A stream that failed after output reached the client was billed upstream for an
+            // unknown part of it: charge the reservation (an upper bound) rather than nothing.
+            settleQuietly(key.id(), period, reserve, ex.sink().started() ? reserve : 0, e);
             throw e;
         }
         long actual = 0;

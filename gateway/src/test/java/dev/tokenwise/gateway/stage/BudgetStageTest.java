@@ -46,6 +46,10 @@ class BudgetStageTest {
     /** Fires {@code n} requests at once, spread over the gateways, and prices every successful answer. */
     private static Outcome race(List<TestGateway> gateways, String secret, int n) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
+        // The HTTP server's listen backlog is 50 connections: more simultaneous connects get reset
+        // by the kernel before the gateway sees them, so the client keeps at most 48 in flight.
+        // BudgetRaceTest puts all 200 on the stage at once, without HTTP.
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(48);
         List<Future<HttpResponse<String>>> fs = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < n; i++) {
@@ -53,7 +57,12 @@ class BudgetStageTest {
                 String body = body(i);
                 fs.add(pool.submit(() -> {
                     start.await();
-                    return gw.post("/chat/completions", body, Map.of("Authorization", "Bearer " + secret));
+                    inFlight.acquire();
+                    try {
+                        return gw.post("/chat/completions", body, Map.of("Authorization", "Bearer " + secret));
+                    } finally {
+                        inFlight.release();
+                    }
                 }));
             }
             start.countDown();
@@ -179,6 +188,27 @@ class BudgetStageTest {
             assertThat(r.statusCode()).isEqualTo(404);
             assertThat(gw.gateway().keys().budgets().balance(k.key().id(), BudgetPeriod.DAY.bucket(Instant.now())))
                     .isEqualTo(new BudgetLedger.Balance(0, 0));
+        }
+    }
+
+    @Test
+    void a_streamed_request_is_charged_the_same_as_the_same_request_unstreamed() {
+        GatewayConfig c = TestGateway.withTempDataDir(GatewayConfig.embeddedDefault());
+        try (TestGateway gw = TestGateway.start(c)) {
+            KeyStore.Created plain = gw.gateway().keys().store().create("plain", null, BigDecimal.ONE, BudgetPeriod.DAY);
+            KeyStore.Created streamed = gw.gateway().keys().store().create("streamed", null, BigDecimal.ONE, BudgetPeriod.DAY);
+            var b = (com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(body(7));
+            assertThat(gw.post("/chat/completions", Json.write(b), Map.of("Authorization", "Bearer " + plain.secret())).statusCode())
+                    .isEqualTo(200);
+            b.put("stream", true);
+            HttpResponse<String> s = gw.post("/chat/completions", Json.write(b), Map.of("Authorization", "Bearer " + streamed.secret()));
+            assertThat(s.statusCode()).isEqualTo(200);
+            assertThat(s.body()).contains("data: [DONE]");
+            String period = BudgetPeriod.DAY.bucket(Instant.now());
+            BudgetLedger.Balance p = gw.gateway().keys().budgets().balance(plain.key().id(), period);
+            BudgetLedger.Balance q = gw.gateway().keys().budgets().balance(streamed.key().id(), period);
+            assertThat(p.spentNanos()).isPositive();
+            assertThat(q).isEqualTo(p);
         }
     }
 }
