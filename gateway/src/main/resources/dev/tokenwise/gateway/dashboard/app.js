@@ -138,7 +138,7 @@
       color: COLORS, tooltip: Object.assign({ trigger: 'item', formatter: (p) => esc(p.name) + ': ' + p.value + ' requests (' + p.percent + '%)' }, tooltip),
       legend: { type: 'scroll', orient: 'vertical', right: 4, top: 'middle', textStyle: { color: '#e6edf3' },
         formatter: (name) => name + '  ' + (share[name] / total * 100).toFixed(1) + '%' },
-      series: [{ name: 'Served model', type: 'pie', radius: ['40%', '68%'], center: ['22%', '52%'], label: { show: false },
+      series: [{ name: 'Served model', type: 'pie', radius: ['36%', '60%'], center: ['27%', '52%'], label: { show: false },
         data: b.groups.map((g) => ({ name: g.key + ' (' + g.tier + ')', value: g.requests })) }],
     }, true);
   }
