@@ -113,4 +113,18 @@ class RequestLogTest {
         assertThat(n.path("error_code").asText()).isEqualTo("model_not_found");
         assertThat(lines.get(0)).doesNotContain(SECRET_KEY).doesNotContain("confidential");
     }
+
+    @Test
+    void a_client_that_leaves_mid_stream_is_logged_as_499_not_as_a_server_error() {
+        ChunkSink gone = new ChunkSink() {
+            @Override public void send(ObjectNode chunk) { throw new dev.tokenwise.gateway.server.ClientGoneException(new java.io.IOException("broken pipe")); }
+            @Override public boolean cancelled() { return false; }
+            @Override public boolean started() { return false; }
+        };
+        assertThatThrownBy(() -> pipeline(false).execute(exchange("gpt-4o", true, gone)))
+                .isInstanceOf(dev.tokenwise.gateway.server.ClientGoneException.class);
+        JsonNode n = Json.parse(lines.get(0));
+        assertThat(n.path("status").asInt()).isEqualTo(499);
+        assertThat(n.path("error_type").asText()).isEqualTo("client_closed");
+    }
 }
