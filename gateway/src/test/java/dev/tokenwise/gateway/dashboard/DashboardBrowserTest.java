@@ -138,7 +138,7 @@ class DashboardBrowserTest {
     }
 
     static void waitLoaded() {
-        new WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> "true".equals(
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(org.openqa.selenium.JavascriptException.class).until(d -> "true".equals(
                 ((JavascriptExecutor) d).executeScript("return document.body.dataset.loaded || ''")));
     }
 
@@ -153,7 +153,9 @@ class DashboardBrowserTest {
         screenshot("dashboard-login.png");
         driver.findElement(By.id("key")).sendKeys("wrong-key");
         driver.findElement(By.id("login-button")).click();
-        assertThat(driver.findElement(By.id("login-message")).getText()).contains("not the admin key");
+        // the form posts and a new page loads: look the message up again until it is there
+        new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("login-message")).getText().contains("not the admin key"));
         driver.findElement(By.id("key")).sendKeys(ADMIN_KEY);
         driver.findElement(By.id("login-button")).click();
         waitLoaded();
