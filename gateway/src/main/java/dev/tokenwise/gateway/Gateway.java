@@ -34,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running tokenwise gateway: the public entry point. Build one from a validated
@@ -46,6 +48,7 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private final GatewayConfig config;
     private final GatewayServer server;
     private final ModelRegistry registry;
@@ -57,14 +60,14 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
                     PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting, Keys keys) {
-        this.accounting = accounting;
-        this.keys = keys;
         this.config = config;
         this.server = server;
         this.registry = registry;
         this.pipeline = pipeline;
         this.prices = prices;
         this.ledger = ledger;
+        this.accounting = accounting;
+        this.keys = keys;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -105,8 +108,7 @@ public final class Gateway implements AutoCloseable {
             server.close();
             // requests the server was still answering finish their ledger append before the ledger closes
             if (!accounting.awaitIdle(Duration.ofMillis(config.server().shutdownGraceMs()))) {
-                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn(
-                        "{} requests still running after {} ms; closing the ledger without them",
+                LOG.warn("{} requests still running after {} ms; closing the ledger without them",
                         accounting.inFlight(), config.server().shutdownGraceMs());
             }
         } finally {

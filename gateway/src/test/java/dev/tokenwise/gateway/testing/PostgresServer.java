@@ -42,20 +42,20 @@ public final class PostgresServer implements AutoCloseable {
                     "-c", "fsync=off", "-c", "max_connections=200")))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             ExternalServer.awaitPort(port, Duration.ofSeconds(60), p, log);
-            // the port opens before PostgreSQL accepts connections ("the database system is starting up")
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            // the port opens before the server accepts sessions ("the database system is starting up"): retry
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (true) {
                 try {
                     ExternalServer.run(as(root, List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
                             Integer.toString(port), "-U", "tokenwise", "tokenwise")), log);
                     break;
-                } catch (IllegalStateException e) {
-                    if (System.nanoTime() > deadline || e.getMessage() == null || !e.getMessage().contains("starting up")) throw e;
+                } catch (IllegalStateException notReady) {
+                    if (System.nanoTime() > deadline || !p.isAlive()) throw notReady;
                     try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException ie) {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        throw e;
+                        throw notReady;
                     }
                 }
             }
