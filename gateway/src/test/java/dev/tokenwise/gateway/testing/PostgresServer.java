@@ -50,7 +50,10 @@ public final class PostgresServer implements AutoCloseable {
                             Integer.toString(port), "-U", "tokenwise", "tokenwise")), log);
                     break;
                 } catch (IllegalStateException notReady) {
-                    if (System.nanoTime() > deadline || !p.isAlive()) throw notReady;
+                    if (System.nanoTime() > deadline || !p.isAlive()) {
+                        p.destroyForcibly(); // never leave a server behind when start fails
+                        throw notReady;
+                    }
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
