@@ -64,6 +64,9 @@ final class DemoCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object (shape in docs/accounting.md).")
     boolean json;
 
+    @Option(names = "--serve", description = "After the replay, keep the gateway running so its dashboard (/ui) shows the demo's data; Ctrl-C stops it.")
+    boolean serve;
+
     PrintStream out = System.out;
     PrintStream err = System.err;
 
@@ -89,8 +92,22 @@ final class DemoCommand implements Runnable {
             Result r = Result.from(gw.ledgerQuery(), gw.prices().sheet(), seed, failed, requestsPerUser);
             if (json) out.println(Json.write(r.toJson()));
             else r.print(out);
+            if (serve) serveUntilStopped(gw);
         } finally {
             deleteQuietly(data);
+        }
+    }
+
+    /** Keeps the demo gateway up for its dashboard until the process is interrupted. */
+    private void serveUntilStopped(Gateway gw) {
+        String root = gw.baseUrl().substring(0, gw.baseUrl().length() - "/v1".length());
+        err.println("dashboard: " + root + "/ui   (the gateway keeps running; Ctrl-C stops it)");
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "tokenwise-demo-stop"));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

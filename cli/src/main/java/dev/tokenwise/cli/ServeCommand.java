@@ -45,6 +45,8 @@ final class ServeCommand implements Runnable {
         boolean anyName = cfg.models().containsKey(dev.tokenwise.gateway.provider.ModelRegistry.ANY_MODEL);
         System.out.println("tokenwise gateway listening on " + gw.baseUrl() + " (models: "
                 + String.join(", ", gw.registry().names()) + (anyName ? ", and any other name" : "") + ")");
+        String root = gw.baseUrl().substring(0, gw.baseUrl().length() - "/v1".length());
+        System.out.println("dashboard: " + root + "/ui   metrics: " + root + "/metrics");
         System.out.flush();
         try {
             stopped.await();

@@ -3,11 +3,14 @@ package dev.tokenwise.gateway;
 import dev.tokenwise.core.pricing.PriceCatalog;
 import dev.tokenwise.gateway.config.ConfigException;
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.dashboard.DashboardRoutes;
+import dev.tokenwise.gateway.dashboard.KeyBudgets;
 import dev.tokenwise.gateway.keys.AdminRoutes;
 import dev.tokenwise.gateway.keys.Keys;
 import dev.tokenwise.gateway.ledger.BatchingLedger;
 import dev.tokenwise.gateway.ledger.LedgerQuery;
 import dev.tokenwise.gateway.ledger.LedgerStore;
+import dev.tokenwise.gateway.observe.Observability;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
@@ -24,8 +27,10 @@ import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.AuthStage;
 import dev.tokenwise.gateway.stage.BudgetStage;
+import dev.tokenwise.gateway.stage.MetricsStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
 import io.javalin.Javalin;
+import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -169,6 +174,7 @@ public final class Gateway implements AutoCloseable {
         private Function<String, String> env = System::getenv;
         private Sleeper sleeper = Sleeper.REAL;
         private RandomGenerator random = RandomGenerator.getDefault();
+        private OpenTelemetry openTelemetry;
 
         // components, filled in by start() in the order they are opened
         private final Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -199,6 +205,9 @@ public final class Gateway implements AutoCloseable {
 
         public Builder random(RandomGenerator random) { this.random = random; return this; }
 
+        /** Where per-stage spans go when {@code observability.tracing} is on (default: the global one). */
+        public Builder openTelemetry(OpenTelemetry otel) { this.openTelemetry = otel; return this; }
+
         private <T extends AutoCloseable> T open(T resource) {
             opened.push(resource);
             return resource;
@@ -221,21 +230,28 @@ public final class Gateway implements AutoCloseable {
             ledger = open(new BatchingLedger(LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env),
                     config.ledger()));
             registry = open(providers());
+            Observability observe = Observability.from(config.observability(), openTelemetry);
 
             // the request path, in order: each stage is one small class (see the stage packages)
             List<Stage> stages = new ArrayList<>();
             stages.add(new AuthStage(keys.store()));
-            // accounting right after auth: it must see every request, cache hits and rejections included
+            // metrics and accounting right after auth: they must see every request, cache hits and rejections included
+            stages.add(new MetricsStage(observe.metrics(), observe.requestLog(), prices, nanoTime));
             accounting = new AccountingStage(prices, ledger, nanoTime);
             stages.add(accounting);
             stages.add(new BudgetStage(keys.store(), keys.budgets(), prices, clock, config.keys(), config.models().keySet()));
             stages.add(new ResilienceStage(config.resilience(), new CircuitBreaker(config.resilience().breakerFailures(),
                     config.resilience().breakerOpenMs(), clock), sleeper, random));
             stages.add(new ProviderStage(registry, nanoTime));
-            Pipeline pipeline = new Pipeline(stages);
+            Pipeline pipeline = new Pipeline(observe.traced(stages));
 
             String adminKeyEnv = config.server().adminKeyEnv();
             routes.add(new AdminRoutes(keys, env.apply(adminKeyEnv), adminKeyEnv, clock));
+            Map<String, String> tiers = new LinkedHashMap<>();
+            config.models().forEach((name, m) -> tiers.put(name, m.tier() == null ? "unknown" : m.tier()));
+            DashboardRoutes dashboard = new DashboardRoutes(ledger.store().query(), new KeyBudgets(keys, clock),
+                    observe.metrics(), env.apply(adminKeyEnv), adminKeyEnv, config.server().host(), tiers, clock);
+            routes.add(dashboard::register);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
                     config.server().shutdownGraceMs(), clock, nanoTime, app -> routes.forEach(r -> r.accept(app)));
             server.start(config.server().host(), config.server().port(), config.server().idleTimeoutMs());

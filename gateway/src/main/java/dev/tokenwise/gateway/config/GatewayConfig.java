@@ -13,21 +13,23 @@ import java.util.Map;
  * @param pricing the price sheet and overrides requests are charged at
  * @param ledger where request records are stored
  * @param keys virtual API keys and budgets
+ * @param observability metrics, request logs and tracing
  * @param resilience retries, fallbacks and circuit breaking
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing, LedgerConfig ledger, KeysConfig keys, ResilienceConfig resilience) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing, LedgerConfig ledger, KeysConfig keys, ObservabilityConfig observability, ResilienceConfig resilience) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         if (pricing == null) pricing = PricingConfig.defaults();
         if (ledger == null) ledger = LedgerConfig.defaults();
         if (keys == null) keys = KeysConfig.defaults();
+        if (observability == null) observability = ObservabilityConfig.defaults();
         if (resilience == null) resilience = ResilienceConfig.defaults();
     }
 
     /** Only listener and models; every other section at its defaults. */
     public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
-        this(server, models, null, null, null, null);
+        this(server, models, null, null, null, null, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -69,26 +71,30 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
     }
 
     public GatewayConfig withServer(ServerConfig v) {
-        return new GatewayConfig(v, models, pricing, ledger, keys, resilience);
+        return new GatewayConfig(v, models, pricing, ledger, keys, observability, resilience);
     }
 
     public GatewayConfig withModels(Map<String, ModelConfig> v) {
-        return new GatewayConfig(server, v, pricing, ledger, keys, resilience);
+        return new GatewayConfig(server, v, pricing, ledger, keys, observability, resilience);
     }
 
     public GatewayConfig withPricing(PricingConfig v) {
-        return new GatewayConfig(server, models, v, ledger, keys, resilience);
+        return new GatewayConfig(server, models, v, ledger, keys, observability, resilience);
     }
 
     public GatewayConfig withLedger(LedgerConfig v) {
-        return new GatewayConfig(server, models, pricing, v, keys, resilience);
+        return new GatewayConfig(server, models, pricing, v, keys, observability, resilience);
     }
 
     public GatewayConfig withKeys(KeysConfig v) {
-        return new GatewayConfig(server, models, pricing, ledger, v, resilience);
+        return new GatewayConfig(server, models, pricing, ledger, v, observability, resilience);
+    }
+
+    public GatewayConfig withObservability(ObservabilityConfig v) {
+        return new GatewayConfig(server, models, pricing, ledger, keys, v, resilience);
     }
 
     public GatewayConfig withResilience(ResilienceConfig v) {
-        return new GatewayConfig(server, models, pricing, ledger, keys, v);
+        return new GatewayConfig(server, models, pricing, ledger, keys, observability, v);
     }
 }

@@ -159,6 +159,26 @@ public final class LedgerQuery {
         });
     }
 
+    /**
+     * Spend vs baseline per bucket of any width, oldest first (the dashboard picks buckets from
+     * seconds to days to fit its time range); buckets with no requests are left out.
+     */
+    public List<Point> series(Duration bucket, Filter f) {
+        long ms = bucket.toMillis();
+        if (ms < 1000) throw new IllegalArgumentException("bucket must be at least 1 second, was " + bucket);
+        Where w = where(f);
+        String b = "(ts_ms / " + ms + ") * " + ms;
+        String sql = "SELECT " + b + " AS bucket, COUNT(*), SUM(cost_usd), SUM(baseline_usd), SUM(saved_usd) FROM requests"
+                + w.sql + " GROUP BY " + b + " ORDER BY bucket";
+        return query(sql, w.args, rs -> {
+            List<Point> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(new Point(Instant.ofEpochMilli(rs.getLong(1)), rs.getLong(2), money(rs, 3), money(rs, 4), money(rs, 5)));
+            }
+            return out;
+        });
+    }
+
     /** The most recent requests, newest first. */
     public List<LedgerRecord> recent(int limit, Filter f) {
         if (limit < 1) throw new IllegalArgumentException("limit must be >= 1, was " + limit);
