@@ -67,7 +67,8 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
             m.put(e.getKey(), ModelConfig.mock(e.getValue().tier(), mock));
         }
         m.put("*", ModelConfig.mock(null, mock));
-        return new GatewayConfig(ServerConfig.defaults(), m);
+        // a stand-in for a raw upstream passes every fault through: no retries, no circuit breaking
+        return new GatewayConfig(ServerConfig.defaults(), m).withResilience(ResilienceConfig.off());
     }
 
     public GatewayConfig withServer(ServerConfig v) {

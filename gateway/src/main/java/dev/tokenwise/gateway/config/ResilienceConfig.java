@@ -28,4 +28,9 @@ public record ResilienceConfig(Integer maxRetries, Integer backoffMs, Integer ma
     public static ResilienceConfig defaults() {
         return new ResilienceConfig(null, null, null, null, null, null);
     }
+
+    /** No retries and a circuit that never opens: for a server that must pass every failure through. */
+    public static ResilienceConfig off() {
+        return new ResilienceConfig(0, 0, 0, null, Integer.MAX_VALUE, 0);
+    }
 }

@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a failing upstream from becoming the client's problem. Retryable failures (429, 5xx,
- * timeouts) are retried with full-jitter exponential backoff, waiting at least what Retry-After
- * asked; then the model's fallback chain is tried in order; a model whose circuit is open is
+ * 5xx) are retried with full-jitter exponential backoff, waiting at least what Retry-After
+ * asked; then the model's fallback chain is tried in order (a timeout goes straight to the
+ * fallback: it has already cost the whole timeout once); a model whose circuit is open is
  * skipped without a call. A stream is only retried or re-routed while nothing has reached the
  * client: after the first byte a failure must surface as an SSE error event instead.
  *
@@ -71,7 +72,8 @@ public final class ResilienceStage implements Stage {
                     breaker.onFailure(model);
                     last = e;
                     if (ex.sink().started() || ex.sink().cancelled()) throw e;
-                    if (i >= config.maxRetries() || !breaker.allow(model)) break;
+                    // a timeout has already cost the whole timeout: move on to the fallback instead of waiting again
+                    if (e.status() == 504 || i >= config.maxRetries() || !breaker.allow(model)) break;
                     retries++;
                     long delay = delay(i, e.retryAfterMillis());
                     LOG.debug("retrying {} after {} ms ({})", model, delay, e.getMessage());

@@ -120,7 +120,12 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() {
-        app.stop();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            // requests still running after the grace period are cut off; that is what the grace period is for
+            LOG.warn("stopped with requests still in flight after the grace period: {}", e.toString());
+        }
     }
 
     private void chatCompletions(Context ctx) {

@@ -107,6 +107,15 @@ class ResilienceStageTest {
     }
 
     @Test
+    void a_timeout_is_not_waited_out_again_but_goes_to_the_fallback() {
+        ResilienceConfig cfg = new ResilienceConfig(3, 1, 10, Map.of("gpt-4o", List.of("gpt-4o-mini")), 5, 30_000);
+        Reply r = run(cfg, script(status(504)), ChunkSink.NONE);
+        assertThat(calledModels).containsExactly("gpt-4o", "gpt-4o-mini");
+        assertThat(sleeps).isEmpty();
+        assertThat(r.servedModel()).isEqualTo("gpt-4o-mini");
+    }
+
+    @Test
     void a_stream_that_already_sent_bytes_is_not_retried() {
         ChunkSink started = new ChunkSink() {
             @Override public void send(ObjectNode chunk) {}
