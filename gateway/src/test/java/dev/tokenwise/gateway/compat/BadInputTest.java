@@ -27,7 +27,7 @@ class BadInputTest {
     static void start() {
         embedded = TestGateway.embedded();
         fake = FakeUpstream.start();
-        proxy = TestGateway.start(GatewayConfig.upstream(fake.baseUrl(), null));
+        proxy = TestGateway.start(GatewayConfig.upstream(fake.baseUrl(), null).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off()));
     }
 
     @AfterAll

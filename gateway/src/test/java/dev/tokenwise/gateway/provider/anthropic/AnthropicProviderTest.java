@@ -234,7 +234,7 @@ class AnthropicProviderTest {
     @Test
     void an_anthropic_model_streams_through_the_gateway_as_openai_sse() {
         fake.sse(EVENTS);
-        GatewayConfig cfg = new GatewayConfig(null, Map.of("claude-3-5-sonnet", model));
+        GatewayConfig cfg = new GatewayConfig(null, Map.of("claude-3-5-sonnet", model)).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off());
         try (TestGateway gw = TestGateway.start(Gateway.builder(TestGateway.withTempDataDir(cfg)).port(0)
                 .env(Map.of("ANTHROPIC_API_KEY", "k")::get))) {
             HttpResponse<String> r = gw.post("/chat/completions", TestGateway.chat("claude-3-5-sonnet", "hi", true));
@@ -247,7 +247,7 @@ class AnthropicProviderTest {
     void the_openai_java_sdk_reads_a_translated_anthropic_stream_with_tool_calls() {
         fake.sse(EVENTS);
         fake.json(MESSAGE);
-        GatewayConfig cfg = new GatewayConfig(null, Map.of("claude-3-5-sonnet", model));
+        GatewayConfig cfg = new GatewayConfig(null, Map.of("claude-3-5-sonnet", model)).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off());
         try (TestGateway gw = TestGateway.start(Gateway.builder(TestGateway.withTempDataDir(cfg)).port(0)
                 .env(Map.of("ANTHROPIC_API_KEY", "k")::get))) {
             com.openai.client.OpenAIClient client = com.openai.client.okhttp.OpenAIOkHttpClient.builder()

@@ -22,7 +22,7 @@ class MockFaultsTest {
     static TestGateway proxyTo(TestGateway upstream) {
         Map<String, ModelConfig> m = new LinkedHashMap<>();
         m.put("*", new ModelConfig("openai", null, upstream.baseUrl(), null, null, null, new TimeoutConfig(1000, 800, 800), null));
-        return TestGateway.start(Gateway.builder(TestGateway.withTempDataDir(new GatewayConfig(null, m))).port(0));
+        return TestGateway.start(Gateway.builder(TestGateway.withTempDataDir(new GatewayConfig(null, m).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off()))).port(0));
     }
 
     @Test

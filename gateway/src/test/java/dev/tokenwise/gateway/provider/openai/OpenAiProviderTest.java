@@ -38,7 +38,7 @@ class OpenAiProviderTest {
         fake = FakeUpstream.start();
         ModelConfig m = new ModelConfig("openai", "gpt-4o-2024-08-06", fake.baseUrl(), "FAKE_KEY", "large", null,
                 new TimeoutConfig(1000, 700, 700), null);
-        GatewayConfig cfg = new GatewayConfig(null, Map.of("gpt-4o", m));
+        GatewayConfig cfg = new GatewayConfig(null, Map.of("gpt-4o", m)).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off());
         gw = TestGateway.start(Gateway.builder(TestGateway.withTempDataDir(cfg)).port(0)
                 .env(Map.of("FAKE_KEY", "sk-test-123")::get));
     }
