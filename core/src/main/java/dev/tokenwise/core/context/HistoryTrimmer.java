@@ -1,0 +1,96 @@
+package dev.tokenwise.core.context;
+
+import dev.tokenwise.core.tokens.TokenCounter;
+import dev.tokenwise.core.wire.Message;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Plans which older turns of a conversation to drop so it fits a token budget. System and
+ * developer messages, pinned messages and the last turns are always kept; among the rest the
+ * oldest go first. Messages are handled in units so an assistant message with tool calls is never
+ * separated from the tool results that answer it.
+ */
+public final class HistoryTrimmer {
+    private HistoryTrimmer() {}
+
+    /** A run of messages that stays or goes together. */
+    private record Unit(int from, int to, int tokens, boolean keep) {}
+
+    public static TrimPlan plan(List<Message> messages, TrimPolicy policy, TokenCounter counter) {
+        int before = counter.countMessages(messages);
+        if (before <= policy.budgetTokens()) return new TrimPlan(messages, List.of(), 0, before, before);
+
+        int tailStart = tailStart(messages, policy.keepLastTurns());
+        boolean[] pinned = pinned(messages, policy.pins());
+        List<Unit> units = new ArrayList<>();
+        int i = 0;
+        while (i < messages.size()) {
+            int j = i + 1;
+            Message m = messages.get(i);
+            if ("assistant".equals(m.role()) && (m.hasToolCalls() || m.raw().has("function_call"))) {
+                while (j < messages.size() && isToolResult(messages.get(j))) j++;
+            }
+            boolean keep = j > tailStart;
+            for (int k = i; k < j && !keep; k++) {
+                String role = messages.get(k).role();
+                keep = pinned[k] || "system".equals(role) || "developer".equals(role);
+            }
+            int tokens = 0;
+            for (int k = i; k < j; k++) tokens += counter.countMessages(List.of(messages.get(k))) - TokenCounter.REPLY_PRIMING;
+            units.add(new Unit(i, j, tokens, keep));
+            i = j;
+        }
+
+        int target = policy.budgetTokens() - policy.summaryMaxTokens();
+        int current = before;
+        boolean[] drop = new boolean[messages.size()];
+        for (Unit u : units) {
+            if (current <= target) break;
+            if (u.keep()) continue;
+            for (int k = u.from(); k < u.to(); k++) drop[k] = true;
+            current -= u.tokens();
+        }
+        List<Message> kept = new ArrayList<>();
+        List<Message> dropped = new ArrayList<>();
+        int summaryIndex = -1;
+        for (int k = 0; k < messages.size(); k++) {
+            if (drop[k]) {
+                if (summaryIndex < 0) summaryIndex = kept.size();
+                dropped.add(messages.get(k));
+            } else {
+                kept.add(messages.get(k));
+            }
+        }
+        if (dropped.isEmpty()) return new TrimPlan(messages, List.of(), 0, before, before);
+        return new TrimPlan(kept, dropped, summaryIndex, before, counter.countMessages(kept));
+    }
+
+    private static boolean isToolResult(Message m) {
+        return "tool".equals(m.role()) || "function".equals(m.role());
+    }
+
+    /** Index of the first message of the last {@code turns} user turns (0 when there are fewer). */
+    static int tailStart(List<Message> messages, int turns) {
+        int seen = 0;
+        for (int k = messages.size() - 1; k >= 0; k--) {
+            if ("user".equals(messages.get(k).role()) && ++seen == turns) return k;
+        }
+        return 0;
+    }
+
+    static boolean[] pinned(List<Message> messages, PinRule rule) {
+        boolean[] out = new boolean[messages.size()];
+        int userTurns = 0;
+        boolean inPinnedTurn = false;
+        for (int k = 0; k < messages.size(); k++) {
+            Message m = messages.get(k);
+            if ("user".equals(m.role())) {
+                userTurns++;
+                inPinnedTurn = userTurns <= rule.firstUserTurns();
+            }
+            out[k] = inPinnedTurn || rule.pinsByContent(m);
+        }
+        return out;
+    }
+}
