@@ -1,5 +1,6 @@
 package dev.tokenwise.gateway.config;
 
+import dev.tokenwise.gateway.context.ContextConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,11 +10,17 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param context per-route trimming, dedup, output caps, prompt caching and batching (off when absent)
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, ContextConfig context) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
+        if (context == null) context = ContextConfig.NONE;
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+        this(server, models, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -37,7 +44,11 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
+    public GatewayConfig withContext(ContextConfig c) {
+        return new GatewayConfig(server, models, c);
+    }
+
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models);
+        return new GatewayConfig(s, models, context);
     }
 }
