@@ -1,6 +1,8 @@
 package dev.tokenwise.gateway;
 
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.context.BatchService;
+import dev.tokenwise.gateway.context.ContextStages;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
@@ -31,12 +33,15 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final ModelRegistry registry;
     private final Pipeline pipeline;
+    private final ContextStages context;
 
-    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline) {
+    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
+                    ContextStages context) {
         this.config = config;
         this.server = server;
         this.registry = registry;
         this.pipeline = pipeline;
+        this.context = context;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -54,6 +59,9 @@ public final class Gateway implements AutoCloseable {
 
     public ModelRegistry registry() { return registry; }
 
+    /** Context trimming, output caps and batching: the length-rate monitor and batch jobs. */
+    public ContextStages context() { return context; }
+
     private static String hostForUrl(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
         return host.contains(":") ? "[" + host + "]" : host;
@@ -62,6 +70,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        context.close();
         registry.close();
     }
 
@@ -92,16 +101,19 @@ public final class Gateway implements AutoCloseable {
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             List<Stage> stages = new ArrayList<>();
+            ContextStages context = ContextStages.create(config.context(), registry, clock, nanoTime, env, BatchService.Listener.NONE);
+            stages.addAll(context.stages());
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
-            GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);
+            GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, context::routes);
             try {
                 server.start(config.server().host(), config.server().port());
             } catch (RuntimeException e) {
+                context.close();
                 registry.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline);
+            return new Gateway(config, server, registry, pipeline, context);
         }
     }
 }
