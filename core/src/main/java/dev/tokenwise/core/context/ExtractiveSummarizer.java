@@ -23,7 +23,7 @@ public final class ExtractiveSummarizer {
     private static final Set<String> KEYWORDS = Set.of("name", "allerg", "budget", "order", "account", "address",
             "deadline", "prefer", "must", "never", "always", "don't", "do not", "password", "email", "phone",
             "birthday", "vegan", "vegetarian", "id ", "number", "invoice", "ticket", "limit", "only", "important",
-            "remember", "call me", "i am", "i'm", "my ");
+            "remember", "call me", "i am", "i'm", "my ", "cannot", "can't", "gluten", "dairy", "halal", "kosher", "need", "guests");
 
     private ExtractiveSummarizer() {}
 

@@ -54,13 +54,15 @@ public final class Summariser {
         String key = key(dropped, maxTokens);
         String cached = cache.getIfPresent(key);
         if (cached != null) return new Summary(cached, null);
-        int factTokens = model == null ? maxTokens : Math.max(0, maxTokens - maxTokens / 3);
+        // The header takes about 20 tokens; the abstract gets a third of the rest, the quoted facts the remainder.
+        int room = Math.max(0, maxTokens - 20);
+        int factTokens = model == null ? room : room - room / 3;
         String facts = ExtractiveSummarizer.summarise(dropped, factTokens, counter);
         String abstractText = null;
         UpstreamCall call = null;
         if (model != null) {
             ModelRegistry.Binding b = registry.resolve(model);
-            ChatRequest req = request(dropped, Math.max(16, maxTokens / 3));
+            ChatRequest req = request(dropped, Math.max(16, room / 3));
             long start = nanoTime.getAsLong();
             try {
                 ChatResponse r = b.provider().complete(req, b.model());
@@ -71,6 +73,7 @@ public final class Summariser {
                 LOG.warn("summariser model {} failed ({}); using the quoted facts only", model, e.getMessage());
             }
         }
+        if (abstractText != null) abstractText = fit(abstractText, room - counter.count(facts), counter);
         StringBuilder sb = new StringBuilder("Summary of ").append(dropped.size())
                 .append(" earlier messages of this conversation (condensed by tokenwise).");
         if (abstractText != null && !abstractText.isEmpty()) sb.append('\n').append(abstractText);
@@ -78,6 +81,17 @@ public final class Summariser {
         String text = sb.toString();
         cache.put(key, text);
         return new Summary(text, call);
+    }
+
+    /** The text cut at a word boundary to at most {@code tokens} tokens. */
+    static String fit(String text, int tokens, TokenCounter counter) {
+        if (tokens <= 0) return "";
+        String t = text;
+        while (!t.isEmpty() && counter.count(t) > tokens) {
+            int cut = t.lastIndexOf(' ');
+            t = cut < 0 ? "" : t.substring(0, cut);
+        }
+        return t;
     }
 
     ChatRequest request(List<Message> dropped, int maxTokens) {
