@@ -1,0 +1,62 @@
+package dev.tokenwise.gateway.context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenwise.core.tokens.TokenCounter;
+import dev.tokenwise.core.wire.ChatRequest;
+import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.core.wire.Message;
+import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.pipeline.Applied;
+import dev.tokenwise.gateway.pipeline.Exchange;
+import dev.tokenwise.gateway.pipeline.Reply;
+import dev.tokenwise.gateway.testing.TestGateway;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ContextWiringTest {
+    private static final String YAML = """
+            context:
+              summariser_model: gpt-4o-mini
+              routes:
+                - feature: support
+                  dedup: {}
+                  trim: {budget_tokens: 500, keep_last_turns: 2}
+                  output: {max_tokens: 200, task_type: support}
+            """;
+
+    @Test
+    void a_configured_route_trims_dedups_and_caps_in_pipeline_order_over_http() {
+        GatewayConfig cfg = GatewayConfig.embeddedDefault().withContext(StageHarness.config(YAML));
+        try (TestGateway gw = TestGateway.start(cfg)) {
+            List<Message> history = TrimStageTest.history(20);
+            ChatRequest req = StageHarness.request("gpt-4o", history);
+            int before = TokenCounter.forModel("gpt-4o").countMessages(history);
+
+            var r = gw.post("/chat/completions", Json.write(req.body()), Map.of("x-tokenwise-feature", "support"));
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode usage = TestGateway.json(r).path("usage");
+            assertThat(usage.path("prompt_tokens").asInt()).isLessThan(before / 2);
+
+            var untagged = gw.post("/chat/completions", Json.write(req.body()));
+            assertThat(TestGateway.json(untagged).at("/usage/prompt_tokens").asInt()).isEqualTo(before);
+
+            Reply reply = gw.gateway().pipeline().execute(Exchange.create("r", Instant.now(), 0, req,
+                    Map.of("x-tokenwise-feature", "support"), null));
+            assertThat(reply.applied()).extracting(Applied::strategy).containsExactly(Applied.TRIM, Applied.OUTPUT_CAP);
+            assertThat(gw.gateway().context().lengthMonitor().snapshot()).singleElement()
+                    .satisfies(s -> assertThat(s.route()).isEqualTo("support/*"));
+        }
+    }
+
+    @Test
+    void without_a_context_section_no_context_stage_but_the_batch_guard_is_in_the_pipeline() {
+        try (TestGateway gw = TestGateway.embedded()) {
+            assertThat(gw.gateway().pipeline().stages()).extracting(s -> s.getClass().getSimpleName())
+                    .containsExactly("BatchStage", "ProviderStage");
+        }
+    }
+}
