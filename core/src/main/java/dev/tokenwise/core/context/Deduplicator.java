@@ -37,11 +37,13 @@ public final class Deduplicator {
         List<Message> out = new ArrayList<>(messages.size());
         int systemRemoved = 0;
         int blocksRemoved = 0;
+        int removed = 0;
         for (Message m : messages) {
             boolean system = "system".equals(m.role()) || "developer".equals(m.role());
             boolean plainText = m.content() != null && m.content().isTextual();
             if (system && plainText && !m.text().isBlank() && !systems.add(normalise(m.text()))) {
                 systemRemoved++;
+                removed += counter.countMessages(List.of(m)) - TokenCounter.REPLY_PRIMING;
                 continue;
             }
             if (!plainText || m.text().length() < minBlockChars) {
@@ -69,10 +71,10 @@ public final class Deduplicator {
                 }
             }
             blocks.addAll(mine);
+            if (changed) removed += counter.count(m.text()) - counter.count(sb.toString());
             out.add(changed ? m.withText(sb.toString()) : m);
         }
-        int removed = systemRemoved + blocksRemoved == 0 ? 0
-                : Math.max(0, counter.countMessages(messages) - counter.countMessages(out));
+        removed = Math.max(0, removed);
         return new Result(List.copyOf(out), systemRemoved, blocksRemoved, removed);
     }
 

@@ -18,7 +18,13 @@ public final class HistoryTrimmer {
     private record Unit(int from, int to, int tokens, boolean keep) {}
 
     public static TrimPlan plan(List<Message> messages, TrimPolicy policy, TokenCounter counter) {
-        int before = counter.countMessages(messages);
+        // Each message is counted once; the conversation's count is the sum plus the reply priming.
+        int[] tokens = new int[messages.size()];
+        int before = TokenCounter.REPLY_PRIMING;
+        for (int k = 0; k < messages.size(); k++) {
+            tokens[k] = counter.countMessages(List.of(messages.get(k))) - TokenCounter.REPLY_PRIMING;
+            before += tokens[k];
+        }
         if (before <= policy.budgetTokens()) return new TrimPlan(messages, List.of(), 0, before, before);
 
         int tailStart = tailStart(messages, policy.keepLastTurns());
@@ -36,9 +42,9 @@ public final class HistoryTrimmer {
                 String role = messages.get(k).role();
                 keep = pinned[k] || "system".equals(role) || "developer".equals(role);
             }
-            int tokens = 0;
-            for (int k = i; k < j; k++) tokens += counter.countMessages(List.of(messages.get(k))) - TokenCounter.REPLY_PRIMING;
-            units.add(new Unit(i, j, tokens, keep));
+            int unitTokens = 0;
+            for (int k = i; k < j; k++) unitTokens += tokens[k];
+            units.add(new Unit(i, j, unitTokens, keep));
             i = j;
         }
 
@@ -63,7 +69,7 @@ public final class HistoryTrimmer {
             }
         }
         if (dropped.isEmpty()) return new TrimPlan(messages, List.of(), 0, before, before);
-        return new TrimPlan(kept, dropped, summaryIndex, before, counter.countMessages(kept));
+        return new TrimPlan(kept, dropped, summaryIndex, before, current);
     }
 
     private static boolean isToolResult(Message m) {

@@ -43,9 +43,11 @@ public final class TrimStage implements Stage {
         if (!plan.trimmed()) return next.proceed(p.field() ? withoutPinFields(ex, messages) : ex);
 
         Summariser.Summary summary = summariser.summarise(plan.dropped(), t.summaryMaxTokens(), counter);
-        List<Message> trimmed = plan.withSummary(Message.of("system", summary.text()));
+        Message summaryMessage = Message.of("system", summary.text());
+        List<Message> trimmed = plan.withSummary(summaryMessage);
         if (p.field()) trimmed = stripPins(trimmed);
-        int removed = plan.tokensBefore() - counter.countMessages(trimmed);
+        int removed = plan.tokensBefore() - plan.tokensKept()
+                - (counter.countMessages(List.of(summaryMessage)) - TokenCounter.REPLY_PRIMING);
         if (removed <= 0) {
             Reply reply = next.proceed(p.field() ? withoutPinFields(ex, messages) : ex);
             return summary.call() == null ? reply : reply.withEarlierCalls(List.of(summary.call()));
