@@ -1,15 +1,23 @@
 package dev.tokenwise.gateway;
 
+import dev.tokenwise.core.pricing.PriceCatalog;
 import dev.tokenwise.gateway.config.GatewayConfig;
-import dev.tokenwise.gateway.context.BatchService;
 import dev.tokenwise.gateway.context.ContextStages;
+import dev.tokenwise.gateway.ledger.BatchingLedger;
+import dev.tokenwise.gateway.ledger.LedgerQuery;
+import dev.tokenwise.gateway.ledger.LedgerStore;
+import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Pipeline;
+import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
+import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
+import java.time.Duration;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,15 +41,21 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final ModelRegistry registry;
     private final Pipeline pipeline;
+    private final PriceCatalog prices;
+    private final BatchingLedger ledger;
+    private final AccountingStage accounting;
     private final ContextStages context;
 
     private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
-                    ContextStages context) {
+                    PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting, ContextStages context) {
+        this.accounting = accounting;
+        this.context = context;
         this.config = config;
         this.server = server;
         this.registry = registry;
         this.pipeline = pipeline;
-        this.context = context;
+        this.prices = prices;
+        this.ledger = ledger;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -62,6 +76,15 @@ public final class Gateway implements AutoCloseable {
     /** Context trimming, output caps and batching: the length-rate monitor and batch jobs. */
     public ContextStages context() { return context; }
 
+    /** The prices requests are charged at (the configured sheet plus overrides). */
+    public PriceCatalog prices() { return prices; }
+
+    /** Where every request's record goes; {@code flush()} makes everything appended so far readable. */
+    public BatchingLedger ledger() { return ledger; }
+
+    /** Aggregations over this gateway's ledger (for reports and the dashboard). */
+    public LedgerQuery ledgerQuery() { return ledger.store().query(); }
+
     private static String hostForUrl(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
         return host.contains(":") ? "[" + host + "]" : host;
@@ -69,9 +92,20 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        context.close();
-        registry.close();
+        try {
+            server.close();
+            // requests the server was still answering finish their ledger append before the ledger closes
+            if (!accounting.awaitIdle(Duration.ofMillis(config.server().shutdownGraceMs()))) {
+                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn(
+                        "{} requests still running after {} ms; closing the ledger without them",
+                        accounting.inFlight(), config.server().shutdownGraceMs());
+            }
+        } finally {
+            // after the server: every answered request has appended its record; close drains them all
+            context.close();
+            ledger.close();
+            registry.close();
+        }
     }
 
     /** Assembles a gateway; time and environment are injectable for tests. */
@@ -97,11 +131,21 @@ public final class Gateway implements AutoCloseable {
         public Builder env(Function<String, String> env) { this.env = env; return this; }
 
         public Gateway start() {
+            PriceCatalog prices = config.pricing().catalog();
+            BatchingLedger ledger = new BatchingLedger(
+                    LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env), config.ledger());
             Map<String, Provider> providers = new LinkedHashMap<>();
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             List<Stage> stages = new ArrayList<>();
-            ContextStages context = ContextStages.create(config.context(), registry, clock, nanoTime, env, BatchService.Listener.NONE);
+            // accounting right after auth: it must see every request, cache hits and rejections included
+            AccountingStage accounting = new AccountingStage(prices, ledger, nanoTime);
+            stages.add(accounting);
+            // finished batch-job requests are priced and recorded by the same accounting stage
+            ContextStages context = ContextStages.create(config.context(), registry, clock, nanoTime, env,
+                    (job, tenant, feature, id, request, reply) -> accounting.handle(Exchange.create(job + "/" + id,
+                            clock.instant(), nanoTime.getAsLong(), request, Map.of("x-tokenwise-feature", feature), null)
+                            .withPrincipal(new Principal("batch-job", "batch-job", tenant)), ex -> reply));
             stages.addAll(context.stages());
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
@@ -111,9 +155,10 @@ public final class Gateway implements AutoCloseable {
             } catch (RuntimeException e) {
                 context.close();
                 registry.close();
+                ledger.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline, context);
+            return new Gateway(config, server, registry, pipeline, prices, ledger, accounting, context);
         }
     }
 }

@@ -10,17 +10,26 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param pricing the price sheet and overrides requests are charged at
+ * @param ledger where request records are stored
  * @param context per-route trimming, dedup, output caps, prompt caching and batching (off when absent)
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, ContextConfig context) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing,
+                            LedgerConfig ledger, ContextConfig context) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
-        if (context == null) context = ContextConfig.NONE;
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        if (pricing == null) pricing = PricingConfig.defaults();
+        if (ledger == null) ledger = LedgerConfig.defaults();
+        if (context == null) context = ContextConfig.NONE;
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing, LedgerConfig ledger) {
+        this(server, models, pricing, ledger, null);
     }
 
     public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
-        this(server, models, null);
+        this(server, models, null, null, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -45,10 +54,18 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
     }
 
     public GatewayConfig withContext(ContextConfig c) {
-        return new GatewayConfig(server, models, c);
+        return new GatewayConfig(server, models, pricing, ledger, c);
     }
 
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models, context);
+        return new GatewayConfig(s, models, pricing, ledger, context);
+    }
+
+    public GatewayConfig withPricing(PricingConfig p) {
+        return new GatewayConfig(server, models, p, ledger, context);
+    }
+
+    public GatewayConfig withLedger(LedgerConfig l) {
+        return new GatewayConfig(server, models, pricing, l, context);
     }
 }

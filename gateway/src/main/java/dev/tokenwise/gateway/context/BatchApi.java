@@ -71,7 +71,7 @@ final class BatchApi {
             if (r.stream()) throw GatewayException.invalidRequest("Batched requests cannot stream; remove 'stream' from '" + p + ".body'.", p + ".body.stream");
             items.put(customId, r);
         }
-        String id = service.submit(items, tenant(ctx));
+        String id = service.submit(items, tenant(ctx), ctx.header("x-tokenwise-feature"));
         json(ctx, 200, service.status(id, tenant(ctx)));
     }
 

@@ -30,9 +30,9 @@ public final class BatchService implements AutoCloseable {
     /** Receives each finished request of a job once (the ledger records it). */
     @FunctionalInterface
     public interface Listener {
-        Listener NONE = (jobId, tenant, customId, request, reply) -> {};
+        Listener NONE = (jobId, tenant, feature, customId, request, reply) -> {};
 
-        void completed(String jobId, String tenant, String customId, ChatRequest request, Reply reply);
+        void completed(String jobId, String tenant, String feature, String customId, ChatRequest request, Reply reply);
     }
 
     /** One request's result: its reply, or the error it failed with. */
@@ -59,14 +59,16 @@ public final class BatchService implements AutoCloseable {
     private static final class Job {
         final String id;
         final String tenant;
+        final String feature;
         final long createdAt;
         final List<BatchBackend.Item> items;
         final List<Part> parts;
         List<Result> results;
 
-        Job(String id, String tenant, long createdAt, List<BatchBackend.Item> items, List<Part> parts) {
+        Job(String id, String tenant, String feature, long createdAt, List<BatchBackend.Item> items, List<Part> parts) {
             this.id = id;
             this.tenant = tenant;
+            this.feature = feature;
             this.createdAt = createdAt;
             this.items = items;
             this.parts = parts;
@@ -90,13 +92,13 @@ public final class BatchService implements AutoCloseable {
     }
 
     /** Submits a job of (custom id, request) pairs; every model must be configured. Returns the job id. */
-    public String submit(Map<String, ChatRequest> requests, String tenant) {
+    public String submit(Map<String, ChatRequest> requests, String tenant, String feature) {
         List<BatchBackend.Item> list = new ArrayList<>();
         requests.forEach((id, r) -> list.add(new BatchBackend.Item(id, r)));
-        return submitItems(list, tenant);
+        return submitItems(list, tenant, feature);
     }
 
-    String submitItems(List<BatchBackend.Item> items, String tenant) {
+    String submitItems(List<BatchBackend.Item> items, String tenant, String feature) {
         Map<String, List<BatchBackend.Item>> byModel = new LinkedHashMap<>();
         for (BatchBackend.Item i : items) byModel.computeIfAbsent(i.request().model(), k -> new ArrayList<>()).add(i);
         List<Part> parts = new ArrayList<>();
@@ -107,7 +109,8 @@ public final class BatchService implements AutoCloseable {
         }
         for (Part p : parts) p.remoteId = p.backend.submit(p.model, p.binding, p.items);
         String id = "batch_" + UUID.randomUUID().toString().replace("-", "");
-        jobs.put(id, new Job(id, tenant, clock.instant().getEpochSecond(), List.copyOf(items), parts));
+        jobs.put(id, new Job(id, tenant, feature == null || feature.isBlank() ? "untagged" : feature,
+                clock.instant().getEpochSecond(), List.copyOf(items), parts));
         return id;
     }
 
@@ -197,7 +200,7 @@ public final class BatchService implements AutoCloseable {
             job.results = List.copyOf(results);
             for (int i = 0; i < job.items.size(); i++) {
                 Result r = job.results.get(i);
-                if (r.reply() != null) listener.completed(job.id, job.tenant, r.customId(), job.items.get(i).request(), r.reply());
+                if (r.reply() != null) listener.completed(job.id, job.tenant, job.feature, r.customId(), job.items.get(i).request(), r.reply());
             }
         }
     }

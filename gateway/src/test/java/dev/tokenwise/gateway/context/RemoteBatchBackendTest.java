@@ -40,7 +40,7 @@ class RemoteBatchBackendTest {
         BatchHttp http = new BatchHttp(new OkHttpClient(), Map.of("OPENAI_KEY", "sk-test", "ANTHROPIC_KEY", "ak-test")::get);
         service = new BatchService(registry, Map.of("openai", new OpenAiBatchBackend(http),
                 "anthropic", new AnthropicBatchBackend(http, StageHarness.CLOCK)), new LocalBatchBackend(), StageHarness.CLOCK,
-                (job, tenant, id, req, reply) -> listened.add(id + ":" + reply.calls().get(0).discount()));
+                (job, tenant, feature, id, req, reply) -> listened.add(id + ":" + reply.calls().get(0).discount()));
     }
 
     @AfterEach
@@ -76,7 +76,7 @@ class RemoteBatchBackendTest {
         server.enqueue(new MockResponse().setBody("{\"id\":\"r2\",\"custom_id\":\"b\",\"response\":{\"status_code\":400,\"body\":"
                 + "{\"error\":{\"message\":\"bad request\"}}},\"error\":null}\n"));
 
-        String job = service.submit(new LinkedHashMap<>(Map.of("a", ask("gpt-4o-mini", "I love it"))) {{ put("b", ask("gpt-4o-mini", "meh")); }}, "t1");
+        String job = service.submit(new LinkedHashMap<>(Map.of("a", ask("gpt-4o-mini", "I love it"))) {{ put("b", ask("gpt-4o-mini", "meh")); }}, "t1", "reviews");
         RecordedRequest upload = take();
         assertThat(upload.getPath()).isEqualTo("/v1/files");
         assertThat(upload.getHeader("Authorization")).isEqualTo("Bearer sk-test");
@@ -128,7 +128,7 @@ class RemoteBatchBackendTest {
         Map<String, ChatRequest> items = new LinkedHashMap<>();
         items.put("x", ask("claude-3-haiku", "Awful"));
         items.put("y", ask("claude-3-haiku", "Too long"));
-        String job = service.submit(items, "t1");
+        String job = service.submit(items, "t1", "reviews");
         RecordedRequest create = take();
         assertThat(create.getPath()).isEqualTo("/v1/messages/batches");
         assertThat(create.getHeader("x-api-key")).isEqualTo("ak-test");
@@ -159,7 +159,7 @@ class RemoteBatchBackendTest {
     @Test
     void an_upstream_failure_on_submit_is_a_gateway_error_naming_the_provider() {
         server.enqueue(new MockResponse().setResponseCode(401).setBody("{\"error\":{\"message\":\"invalid api key\"}}"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.submit(Map.of("a", ask("gpt-4o-mini", "x")), "t1"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.submit(Map.of("a", ask("gpt-4o-mini", "x")), "t1", null))
                 .isInstanceOf(dev.tokenwise.core.error.GatewayException.class)
                 .hasMessageContaining("openai batch API answered 401")
                 .hasMessageContaining("invalid api key");
