@@ -55,8 +55,40 @@ class ContextWiringTest {
     @Test
     void without_a_context_section_no_context_stage_but_the_batch_guard_is_in_the_pipeline() {
         try (TestGateway gw = TestGateway.embedded()) {
-            assertThat(gw.gateway().pipeline().stages()).extracting(s -> s.getClass().getSimpleName())
-                    .containsExactly("BatchStage", "ProviderStage");
+            List<String> names = gw.gateway().pipeline().stages().stream().map(s -> s.getClass().getSimpleName()).toList();
+            assertThat(names).endsWith("BatchStage", "ProviderStage")
+                    .doesNotContain("DedupStage", "TrimStage", "OutputCapStage", "PromptCacheStage");
+        }
+    }
+
+    @Test
+    void trimmed_requests_and_finished_batch_jobs_reach_the_ledger_with_their_saving() throws Exception {
+        GatewayConfig cfg = GatewayConfig.embeddedDefault().withContext(StageHarness.config(YAML));
+        try (TestGateway gw = TestGateway.start(cfg)) {
+            ChatRequest req = StageHarness.request("gpt-4o", TrimStageTest.history(20));
+            var r = gw.post("/chat/completions", Json.write(req.body()), Map.of("x-tokenwise-feature", "support"));
+            assertThat(Double.parseDouble(r.headers().firstValue("x-tokenwise-saved-usd").orElseThrow())).isPositive();
+
+            JsonNode job = TestGateway.json(gw.post("/tokenwise/batches",
+                    "{\"requests\":[{\"custom_id\":\"n1\",\"body\":" + TestGateway.chat("gpt-4o", "nightly report", false) + "}]}",
+                    Map.of("x-tokenwise-feature", "nightly")));
+            String id = job.path("id").asText();
+            for (int i = 0; i < 100 && !TestGateway.json(gw.get("/tokenwise/batches/" + id)).path("status").asText().equals("completed"); i++) {
+                Thread.sleep(20);
+            }
+            gw.gateway().ledger().flush();
+            var records = gw.gateway().ledgerQuery().recent(10, dev.tokenwise.gateway.ledger.LedgerQuery.Filter.ALL);
+            assertThat(records).anySatisfy(x -> {
+                assertThat(x.feature()).isEqualTo("support");
+                assertThat(x.strategy()).contains("trim");
+                assertThat(x.savedUsd()).isPositive();
+            });
+            assertThat(records).anySatisfy(x -> {
+                assertThat(x.id()).isEqualTo(id + "/n1");
+                assertThat(x.feature()).isEqualTo("nightly");
+                assertThat(x.strategy()).isEqualTo("batch");
+                assertThat(x.costUsd().multiply(java.math.BigDecimal.valueOf(2))).isEqualByComparingTo(x.baselineUsd());
+            });
         }
     }
 }
