@@ -60,13 +60,16 @@ public final class BatchService implements AutoCloseable {
         final String id;
         final String tenant;
         final String feature;
+        final boolean notify;
         final long createdAt;
         final List<BatchBackend.Item> items;
         final List<Part> parts;
         List<Result> results;
 
-        Job(String id, String tenant, String feature, long createdAt, List<BatchBackend.Item> items, List<Part> parts) {
+        Job(String id, String tenant, String feature, boolean notify, long createdAt, List<BatchBackend.Item> items,
+            List<Part> parts) {
             this.id = id;
+            this.notify = notify;
             this.tenant = tenant;
             this.feature = feature;
             this.createdAt = createdAt;
@@ -93,12 +96,16 @@ public final class BatchService implements AutoCloseable {
 
     /** Submits a job of (custom id, request) pairs; every model must be configured. Returns the job id. */
     public String submit(Map<String, ChatRequest> requests, String tenant, String feature) {
-        List<BatchBackend.Item> list = new ArrayList<>();
-        requests.forEach((id, r) -> list.add(new BatchBackend.Item(id, r)));
-        return submitItems(list, tenant, feature);
+        return submit(requests, tenant, feature, true);
     }
 
-    String submitItems(List<BatchBackend.Item> items, String tenant, String feature) {
+    /**
+     * @param notify tell the listener about each finished request; false when the request is
+     *     answered (and so recorded) through the pipeline, as a waiting deferrable request is
+     */
+    String submit(Map<String, ChatRequest> requests, String tenant, String feature, boolean notify) {
+        List<BatchBackend.Item> items = new ArrayList<>();
+        requests.forEach((id, r) -> items.add(new BatchBackend.Item(id, r)));
         Map<String, List<BatchBackend.Item>> byModel = new LinkedHashMap<>();
         for (BatchBackend.Item i : items) byModel.computeIfAbsent(i.request().model(), k -> new ArrayList<>()).add(i);
         List<Part> parts = new ArrayList<>();
@@ -109,7 +116,7 @@ public final class BatchService implements AutoCloseable {
         }
         for (Part p : parts) p.remoteId = p.backend.submit(p.model, p.binding, p.items);
         String id = "batch_" + UUID.randomUUID().toString().replace("-", "");
-        jobs.put(id, new Job(id, tenant, feature == null || feature.isBlank() ? "untagged" : feature,
+        jobs.put(id, new Job(id, tenant, feature == null || feature.isBlank() ? "untagged" : feature, notify,
                 clock.instant().getEpochSecond(), List.copyOf(items), parts));
         return id;
     }
@@ -198,7 +205,7 @@ public final class BatchService implements AutoCloseable {
                 }
             }
             job.results = List.copyOf(results);
-            for (int i = 0; i < job.items.size(); i++) {
+            for (int i = 0; job.notify && i < job.items.size(); i++) {
                 Result r = job.results.get(i);
                 if (r.reply() != null) listener.completed(job.id, job.tenant, job.feature, r.customId(), job.items.get(i).request(), r.reply());
             }

@@ -42,7 +42,7 @@ public final class BatchStage implements Stage {
                     .type("invalid_request_error").code("deferrable_request").param(HEADER).build();
         }
         String job = service.submit(Map.of("request-1", ex.request().withField("stream", null).withField("stream_options", null)),
-                ex.principal().tenant(), ex.feature());
+                ex.principal().tenant(), ex.feature(), false);
         long deadline = System.nanoTime() + b.waitTimeoutMs() * 1_000_000L;
         while (!service.done(job, ex.principal().tenant())) {
             if (System.nanoTime() > deadline) {

@@ -26,6 +26,8 @@ class ContextWiringTest {
                   dedup: {}
                   trim: {budget_tokens: 500, keep_last_turns: 2}
                   output: {max_tokens: 200, task_type: support}
+                - feature: nightly-wait
+                  batch: {deferrable: true, wait_for_result: true, poll_interval_ms: 5}
             """;
 
     @Test
@@ -76,6 +78,8 @@ class ContextWiringTest {
             for (int i = 0; i < 100 && !TestGateway.json(gw.get("/tokenwise/batches/" + id)).path("status").asText().equals("completed"); i++) {
                 Thread.sleep(20);
             }
+            assertThat(gw.post("/chat/completions", TestGateway.chat("gpt-4o", "nightly digest", false),
+                    Map.of("x-tokenwise-feature", "nightly-wait")).statusCode()).isEqualTo(200);
             gw.gateway().ledger().flush();
             var records = gw.gateway().ledgerQuery().recent(10, dev.tokenwise.gateway.ledger.LedgerQuery.Filter.ALL);
             assertThat(records).anySatisfy(x -> {
@@ -89,6 +93,9 @@ class ContextWiringTest {
                 assertThat(x.strategy()).isEqualTo("batch");
                 assertThat(x.costUsd().multiply(java.math.BigDecimal.valueOf(2))).isEqualByComparingTo(x.baselineUsd());
             });
+            // a waiting deferrable request is recorded once, by the pipeline, not again as a job
+            assertThat(records).filteredOn(x -> x.feature().equals("nightly-wait")).singleElement()
+                    .satisfies(x -> assertThat(x.strategy()).isEqualTo("batch"));
         }
     }
 }
