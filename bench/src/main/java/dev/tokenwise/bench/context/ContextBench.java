@@ -1,6 +1,7 @@
 package dev.tokenwise.bench.context;
 
 import dev.tokenwise.core.pricing.PriceCatalog;
+import dev.tokenwise.core.scenario.SeedScenario;
 import dev.tokenwise.core.tokens.TokenCounter;
 import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.ChatResponse;
@@ -161,11 +162,28 @@ public final class ContextBench {
 
     record Row(String stage, long promptTokens, long completionTokens, long summaryIn, long summaryOut, BigDecimal dollars) {}
 
+    /** The seed demo's support chats (8,000-token histories, short replies), as the demo sends them. */
+    static List<ChatRequest> seedSupportChats(int n) {
+        List<ChatRequest> out = new ArrayList<>();
+        for (SeedScenario.Item item : SeedScenario.withSeed(42).withMix(SeedScenario.Mix.only(SeedScenario.Kind.SUPPORT_CHAT)).generate(n)) {
+            out.add(item.request());
+        }
+        return out;
+    }
+
     void seedScenario() {
         int n = 200;
+        List<ChatRequest> reqs = seedSupportChats(n);
+        table("Seed demo scenario: " + n + " support chats from `SeedScenario` (feature support-chat, gpt-4o)", reqs);
         SplittableRandom rnd = new SplittableRandom(42);
-        List<ChatRequest> reqs = new ArrayList<>();
-        for (int i = 0; i < n; i++) reqs.add(request("gpt-4o", seedChat(i, rnd)));
+        List<ChatRequest> pasted = new ArrayList<>();
+        for (int i = 0; i < n; i++) pasted.add(request("gpt-4o", seedChat(i, rnd)));
+        table("Support chats with a product sheet pasted twice in every second chat (synthetic, gpt-4o)", pasted);
+        promptCacheAndBatch(reqs);
+    }
+
+    void table(String title, List<ChatRequest> reqs) {
+        int n = reqs.size();
         Map<String, List<Stage>> variants = new LinkedHashMap<>();
         variants.put("baseline (no context stage)", List.of());
         variants.put("dedup", List.of(new DedupStage(config)));
@@ -189,9 +207,9 @@ public final class ContextBench {
             }
             rows.add(new Row(e.getKey(), p, c, si, so, d));
         }
-        System.out.println("## Seed scenario: " + n + " long support chats (gpt-4o, mock answers of ~60 words)\n");
+        System.out.println("## " + title + "\n");
         long avg = rows.get(0).promptTokens() / n;
-        System.out.println("Average prompt: " + avg + " tokens; route: dedup, trim to 2,000 tokens (keep 3 turns, 200-token summary), "
+        System.out.println("Average prompt: " + avg + " tokens; mock answers of ~60 words; route: dedup, trim to 2,000 tokens (keep 3 turns, 200-token summary), "
                 + "max_tokens 300 + support instruction. Prices: bundled `current` sheet. Summariser calls are included in the cost.\n");
         System.out.println("| stage | gpt-4o prompt tokens | gpt-4o completion tokens | summariser (gpt-4o-mini) tokens in/out | cost $ | saved vs baseline |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
@@ -201,6 +219,12 @@ public final class ContextBench {
                     r.summaryIn(), r.summaryOut(), r.dollars().setScale(4, RoundingMode.HALF_UP), pct(base.subtract(r.dollars()), base));
         }
         System.out.println("\nOutput cap: " + lengthStops + " of " + n + " capped answers stopped at the cap (finish_reason length).\n");
+    }
+
+    void promptCacheAndBatch(List<ChatRequest> reqs) {
+        int n = reqs.size();
+        BigDecimal base = BigDecimal.ZERO;
+        for (ChatRequest r : reqs) base = base.add(cost(run(List.of(), r)));
 
         // Prompt caching (Anthropic): breakpoints on the stable prefix; the saving arrives on the next turn.
         PromptCacheStage pc = new PromptCacheStage(config, registry);
@@ -318,9 +342,7 @@ public final class ContextBench {
     // ---------------------------------------------------------------- overhead
 
     void overhead() {
-        SplittableRandom rnd = new SplittableRandom(7);
-        List<ChatRequest> reqs = new ArrayList<>();
-        for (int i = 0; i < 50; i++) reqs.add(request("gpt-4o", seedChat(i, rnd)));
+        List<ChatRequest> reqs = seedSupportChats(50);
         List<ChatRequest> claude = reqs.stream().map(r -> r.withModel("claude-3-5-sonnet")).toList();
         Reply canned = Reply.fromProvider(ChatResponse.of("x", "gpt-4o", 0, "ok", "stop", new Usage(10, 0, 0, 1, true)),
                 new UpstreamCall("gpt-4o", "mock", new Usage(10, 0, 0, 1, true), 0));
