@@ -62,7 +62,7 @@ final class ReportCommand implements Runnable {
         }
         LedgerQuery.Dimension dim = by == null ? null : LedgerQuery.Dimension.parse(by);
         Duration window = parseWindow(since);
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Filter filter = new Filter(window == null ? null : now.minus(window), null, tenant);
         try (LedgerStore store = LedgerStore.open(cfg.ledger(), dir, System::getenv)) {
             LedgerQuery q = store.query();
@@ -165,11 +165,13 @@ final class ReportCommand implements Runnable {
             out.printf("  spend      %s%n", dollars(totals.spendUsd()));
             out.printf("  baseline   %s   (requested models, full prompts, no cache)%n", dollars(totals.baselineUsd()));
             out.printf("  saved      %s   (%.1f%%)%n", dollars(totals.savedUsd()), totals.savedPct());
-            out.printf("%n  monthly run-rate (over %.2f days observed)%n", observed().toMillis() / 86_400_000.0);
-            out.printf("  %-12s %16s %16s %16s%n", "traffic", "bill", "without tokenwise", "saved");
+            Duration obs = observed();
+            out.printf("%n  monthly run-rate (over %s observed%s)%n", human(obs),
+                    obs.compareTo(Duration.ofDays(1)) < 0 ? "; under a day, so a rough extrapolation" : "");
+            out.printf("  %-12s %18s %18s %18s%n", "traffic", "bill", "without tokenwise", "saved");
             for (int x : new int[] {1, 2, 10}) {
                 BigDecimal m = BigDecimal.valueOf(x);
-                out.printf("  %-12s %16s %16s %16s%n", x + "x" + (x == 1 ? " (today)" : ""),
+                out.printf("  %-12s %18s %18s %18s%n", x + "x" + (x == 1 ? " (today)" : ""),
                         dollars(monthly(totals.spendUsd()).multiply(m)), dollars(monthly(totals.baselineUsd()).multiply(m)),
                         dollars(monthly(totals.savedUsd()).multiply(m)));
             }
@@ -185,6 +187,12 @@ final class ReportCommand implements Runnable {
                 }
             }
         }
+    }
+
+    static String human(Duration d) {
+        if (d.compareTo(Duration.ofDays(1)) >= 0) return String.format(Locale.ROOT, "%.1f days", d.toMillis() / 86_400_000.0);
+        if (d.compareTo(Duration.ofHours(1)) >= 0) return String.format(Locale.ROOT, "%.1f hours", d.toMillis() / 3_600_000.0);
+        return d.toMinutes() + " minutes";
     }
 
     /** USD rounded to 6 decimals, as a JSON number. */
