@@ -180,6 +180,37 @@ public final class ContextBench {
         for (int i = 0; i < n; i++) pasted.add(request("gpt-4o", seedChat(i, rnd)));
         table("Support chats with a product sheet pasted twice in every second chat (synthetic, gpt-4o)", pasted);
         promptCacheAndBatch(reqs);
+        growingConversation();
+    }
+
+    /** One support chat sent turn after turn, as a live conversation is: how often is it summarised? */
+    void growingConversation() {
+        List<Message> full = seedChat(0, new SplittableRandom(3));
+        System.out.println("## A growing conversation: summary reuse\n");
+        System.out.println("One synthetic support chat sent after every user turn from turn 8 to its end, trimmed to 2,000 tokens; "
+                + "cost of the answering model plus the summariser.\n");
+        System.out.println("| drop_step_messages | requests | summariser calls | summariser tokens in | cost $ |\n|---:|---:|---:|---:|---:|");
+        for (int step : new int[] {1, 6, 12}) {
+            ConfigLoader loader = new ConfigLoader(k -> null);
+            ContextConfig c = loader.validate(loader.parse("models:\n  gpt-4o: {provider: mock}\n  gpt-4o-mini: {provider: mock}\n"
+                    + "context:\n  summariser_model: gpt-4o-mini\n  routes:\n    - feature: support\n"
+                    + "      trim: {budget_tokens: 2000, keep_last_turns: 3, summary_max_tokens: 200, drop_step_messages: " + step + "}\n")).context();
+            TrimStage trim = new TrimStage(c, new Summariser(registry, "gpt-4o-mini", System::nanoTime));
+            int requests = 0, calls = 0;
+            long summaryIn = 0;
+            BigDecimal d = BigDecimal.ZERO;
+            for (int end = 0; end < full.size(); end++) {
+                if (!"user".equals(full.get(end).role()) || end < 16) continue;
+                Reply reply = run(List.of(trim), request("gpt-4o", full.subList(0, end + 1)));
+                requests++;
+                for (UpstreamCall call : reply.calls()) {
+                    if (call.model().equals("gpt-4o-mini")) { calls++; summaryIn += call.usage().promptTokens(); }
+                }
+                d = d.add(cost(reply));
+            }
+            System.out.printf("| %d | %d | %d | %,d | %s |%n", step, requests, calls, summaryIn, d.setScale(4, RoundingMode.HALF_UP));
+        }
+        System.out.println();
     }
 
     void table(String title, List<ChatRequest> reqs) {

@@ -51,10 +51,17 @@ public final class HistoryTrimmer {
         int target = policy.budgetTokens() - policy.summaryMaxTokens();
         int current = before;
         boolean[] drop = new boolean[messages.size()];
+        int droppedMessages = 0;
+        int stopAt = -1;
         for (Unit u : units) {
-            if (current <= target) break;
+            if (current <= target) {
+                // within the budget: keep dropping only to complete the current step of dropStep messages
+                if (stopAt < 0) stopAt = (droppedMessages + policy.dropStep() - 1) / policy.dropStep() * policy.dropStep();
+                if (droppedMessages >= stopAt) break;
+            }
             if (u.keep()) continue;
             for (int k = u.from(); k < u.to(); k++) drop[k] = true;
+            droppedMessages += u.to() - u.from();
             current -= u.tokens();
         }
         List<Message> kept = new ArrayList<>();

@@ -64,6 +64,25 @@ class HistoryTrimmerTest {
         assertThat(p.kept()).containsExactly(m.get(0), m.get(m.size() - 1));
     }
 
+    @Test
+    void dropping_in_steps_keeps_the_dropped_part_the_same_for_several_turns() {
+        Set<List<Message>> stepped = new HashSet<>();
+        Set<List<Message>> exact = new HashSet<>();
+        List<Message> full = Conversations.chat(30, "Hello", "Last?");
+        for (int turns = 20; turns < 30; turns++) {
+            List<Message> m = new ArrayList<>(full.subList(0, 3 + 2 * turns));
+            m.add(Message.of("user", "Question " + turns + "?"));
+            TrimPlan s6 = HistoryTrimmer.plan(m, new TrimPolicy(400, 2, 100, PinRule.NONE, 6), COUNTER);
+            TrimPlan s1 = HistoryTrimmer.plan(m, new TrimPolicy(400, 2, 100, PinRule.NONE, 1), COUNTER);
+            assertThat(s6.dropped().size() % 6).isZero();
+            assertThat(s6.dropped().size()).isGreaterThanOrEqualTo(s1.dropped().size()).isLessThan(s1.dropped().size() + 6);
+            stepped.add(s6.dropped());
+            exact.add(s1.dropped());
+        }
+        assertThat(exact).hasSize(10);
+        assertThat(stepped.size()).isLessThanOrEqualTo(4);
+    }
+
     @Property(tries = 200)
     void a_tool_call_is_never_separated_from_its_results(@ForAll @IntRange(min = 0, max = 12) int turns,
                                                          @ForAll @IntRange(min = 50, max = 2000) int budget,

@@ -42,8 +42,10 @@ public record ContextConfig(String summariserModel, List<RouteConfig> routes) {
     }
 
     /** History trimming; see {@link dev.tokenwise.core.context.HistoryTrimmer}. */
-    public record TrimConfig(Integer budgetTokens, Integer keepLastTurns, Integer summaryMaxTokens, PinConfig pin) {
+    public record TrimConfig(Integer budgetTokens, Integer keepLastTurns, Integer summaryMaxTokens, PinConfig pin,
+                             Integer dropStepMessages) {
         public TrimConfig {
+            if (dropStepMessages == null) dropStepMessages = 6;
             if (keepLastTurns == null) keepLastTurns = 3;
             if (summaryMaxTokens == null) summaryMaxTokens = 200;
             if (pin == null) pin = new PinConfig(null, null, null);
@@ -137,6 +139,9 @@ public record ContextConfig(String summariserModel, List<RouteConfig> routes) {
                 if (t.keepLastTurns() < 1) errors.add(k + ".trim.keep_last_turns: must be at least 1, was " + t.keepLastTurns());
                 if (t.summaryMaxTokens() < 0 || (t.budgetTokens() != null && t.summaryMaxTokens() >= t.budgetTokens())) {
                     errors.add(k + ".trim.summary_max_tokens: must be 0..budget_tokens-1, was " + t.summaryMaxTokens());
+                }
+                if (t.dropStepMessages() < 1 || t.dropStepMessages() > 100) {
+                    errors.add(k + ".trim.drop_step_messages: must be 1..100, was " + t.dropStepMessages());
                 }
                 if (t.pin().firstUserTurns() < 0) {
                     errors.add(k + ".trim.pin.first_user_turns: must be >= 0, was " + t.pin().firstUserTurns());

@@ -36,7 +36,7 @@ public final class TrimStage implements Stage {
         ContextConfig.TrimConfig t = route.trim();
         ContextConfig.PinConfig p = t.pin();
         TrimPolicy policy = new TrimPolicy(t.budgetTokens(), t.keepLastTurns(), t.summaryMaxTokens(),
-                new PinRule(p.marker(), p.firstUserTurns(), p.field()));
+                new PinRule(p.marker(), p.firstUserTurns(), p.field()), t.dropStepMessages());
         TokenCounter counter = TokenCounter.forModel(ex.request().model());
         List<Message> messages = ex.request().messages();
         TrimPlan plan = HistoryTrimmer.plan(messages, policy, counter);

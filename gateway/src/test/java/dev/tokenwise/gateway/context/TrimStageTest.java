@@ -70,6 +70,21 @@ class TrimStageTest {
     }
 
     @Test
+    void a_growing_conversation_reuses_its_summary_for_several_turns() {
+        TrimStage stage = new TrimStage(config, new Summariser(h.registry, "gpt-4o-mini", System::nanoTime));
+        int summaries = 0;
+        List<Message> full = history(30);
+        for (int turns = 20; turns < 30; turns++) {
+            List<Message> m = new ArrayList<>(full.subList(0, 3 + 2 * turns));
+            m.add(Message.of("user", "And now turn " + turns + "?"));
+            Reply r = h.run(stage, StageHarness.request("gpt-4o", m), StageHarness.feature("chat"));
+            assertThat(r.applied()).extracting(Applied::strategy).containsExactly(Applied.TRIM);
+            summaries += (int) r.calls().stream().filter(c -> c.model().equals("gpt-4o-mini")).count();
+        }
+        assertThat(summaries).isBetween(1, 4);
+    }
+
+    @Test
     void requests_of_other_features_and_short_histories_pass_untouched() {
         TrimStage stage = new TrimStage(config, new Summariser(h.registry, null, System::nanoTime));
         ChatRequest req = StageHarness.request("gpt-4o", history(20));
