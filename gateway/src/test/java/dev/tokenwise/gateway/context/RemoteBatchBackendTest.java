@@ -72,7 +72,7 @@ class RemoteBatchBackendTest {
         server.enqueue(new MockResponse().setBody("{\"id\":\"r1\",\"custom_id\":\"a\",\"response\":{\"status_code\":200,\"request_id\":\"q\",\"body\":"
                 + "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"positive\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1,\"total_tokens\":21,\"prompt_tokens_details\":{\"cached_tokens\":0}}}},\"error\":null}\n"));
+                + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1,\"total_tokens\":21,\"prompt_tokens_details\":{\"cached_tokens\":16}}}},\"error\":null}\n"));
         server.enqueue(new MockResponse().setBody("{\"id\":\"r2\",\"custom_id\":\"b\",\"response\":{\"status_code\":400,\"body\":"
                 + "{\"error\":{\"message\":\"bad request\"}}},\"error\":null}\n"));
 
@@ -103,6 +103,11 @@ class RemoteBatchBackendTest {
         assertThat(results.get(0).reply().response().model()).isEqualTo("gpt-4o-mini");
         assertThat(results.get(0).reply().calls().get(0).usage().promptTokens()).isEqualTo(20);
         assertThat(results.get(0).reply().calls().get(0).discount()).isEqualTo(0.5);
+        // OpenAI's cached_tokens flow into the usage and are priced at the cached-input price, then halved
+        var usage = results.get(0).reply().calls().get(0).usage();
+        assertThat(usage.cachedTokens()).isEqualTo(16);
+        assertThat(dev.tokenwise.core.pricing.PriceCatalog.bundled().cost("gpt-4o-mini", usage, 0.5))
+                .isEqualByComparingTo("0.0000012"); // (4 x 0.15 + 16 x 0.075 + 1 x 0.60) / 1M x 0.5
         assertThat(results.get(1).error().getMessage()).isEqualTo("bad request");
         assertThat(listened).containsExactly("a:0.5");
         List<String> paths = List.of(take().getPath(), take().getPath(), take().getPath(), take().getPath());
