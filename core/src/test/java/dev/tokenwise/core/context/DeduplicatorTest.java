@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenwise.core.tokens.TokenCounter;
 import dev.tokenwise.core.wire.Message;
+import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class DeduplicatorTest {
@@ -42,5 +46,24 @@ class DeduplicatorTest {
         assertThat(r.changed()).isFalse();
         assertThat(r.messages()).isEqualTo(m);
         assertThat(r.tokensRemoved()).isZero();
+    }
+
+    @Property(tries = 200)
+    void dedup_never_adds_tokens_keeps_message_order_and_keeps_every_first_copy(
+            @ForAll @IntRange(min = 1, max = 12) int count, @ForAll @IntRange(min = 0, max = 1000) int seed) {
+        String[] pool = {DOC, "Short line.", "Another document block about shipping rules and refunds, long enough to count as a "
+                + "document because it goes on and on about carriers, labels, parcels, warehouses and refunds in detail.", "Be brief."};
+        List<Message> m = new ArrayList<>();
+        java.util.Random r = new java.util.Random(seed);
+        for (int i = 0; i < count; i++) {
+            String role = i % 3 == 0 ? "system" : i % 3 == 1 ? "user" : "assistant";
+            m.add(Message.of(role, pool[r.nextInt(pool.length)] + (r.nextBoolean() ? "\n\n" + pool[r.nextInt(pool.length)] : "")));
+        }
+        Deduplicator.Result res = Deduplicator.dedup(m, 100, COUNTER);
+        assertThat(COUNTER.countMessages(res.messages())).isLessThanOrEqualTo(COUNTER.countMessages(m));
+        assertThat(res.tokensRemoved()).isGreaterThanOrEqualTo(0);
+        String joined = String.join("\n\n", res.messages().stream().map(Message::text).toList());
+        for (Message x : m) for (String block : x.text().split("\n\n")) assertThat(joined).contains(block.strip());
+        assertThat(res.messages().size()).isEqualTo(m.size() - res.systemRemoved());
     }
 }

@@ -7,6 +7,7 @@ import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Reply;
 import dev.tokenwise.gateway.pipeline.Stage;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Sends deferrable chat completions ({@code x-tokenwise-deferrable: true}, or every request of a
@@ -20,10 +21,12 @@ public final class BatchStage implements Stage {
     static final String HEADER = "x-tokenwise-deferrable";
     private final ContextConfig config;
     private final BatchService service;
+    private final LongSupplier nanoTime;
 
-    public BatchStage(ContextConfig config, BatchService service) {
+    public BatchStage(ContextConfig config, BatchService service, LongSupplier nanoTime) {
         this.config = config;
         this.service = service;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -43,9 +46,9 @@ public final class BatchStage implements Stage {
         }
         String job = service.submit(Map.of("request-1", ex.request().withField("stream", null).withField("stream_options", null)),
                 ex.principal().tenant(), ex.feature(), false);
-        long deadline = System.nanoTime() + b.waitTimeoutMs() * 1_000_000L;
+        long deadline = nanoTime.getAsLong() + b.waitTimeoutMs() * 1_000_000L;
         while (!service.done(job, ex.principal().tenant())) {
-            if (System.nanoTime() > deadline) {
+            if (nanoTime.getAsLong() > deadline) {
                 throw GatewayException.builder(504, "The batch answering this deferrable request did not finish within "
                                 + b.waitTimeoutMs() + " ms; its results will be at GET /v1/tokenwise/batches/" + job + "/results.")
                         .type("api_error").code("batch_pending").build();

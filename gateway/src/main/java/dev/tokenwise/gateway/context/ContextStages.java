@@ -46,7 +46,7 @@ public final class ContextStages implements AutoCloseable {
         }
         if (config.any(r -> r.output() != null)) stages.add(new OutputCapStage(config, monitor));
         if (config.any(r -> r.promptCache() != null)) stages.add(new PromptCacheStage(config, registry));
-        stages.add(new BatchStage(config, batches));
+        stages.add(new BatchStage(config, batches, nanoTime));
         return new ContextStages(stages, monitor, batches);
     }
 
