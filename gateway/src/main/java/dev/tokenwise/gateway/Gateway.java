@@ -16,8 +16,8 @@ import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running tokenwise gateway: the public entry point. Build one from a validated
@@ -37,6 +39,7 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private final GatewayConfig config;
     private final GatewayServer server;
     private final ModelRegistry registry;
@@ -48,7 +51,6 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
                     PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting, ContextStages context) {
-        this.accounting = accounting;
         this.context = context;
         this.config = config;
         this.server = server;
@@ -56,6 +58,7 @@ public final class Gateway implements AutoCloseable {
         this.pipeline = pipeline;
         this.prices = prices;
         this.ledger = ledger;
+        this.accounting = accounting;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -96,8 +99,7 @@ public final class Gateway implements AutoCloseable {
             server.close();
             // requests the server was still answering finish their ledger append before the ledger closes
             if (!accounting.awaitIdle(Duration.ofMillis(config.server().shutdownGraceMs()))) {
-                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn(
-                        "{} requests still running after {} ms; closing the ledger without them",
+                LOG.warn("{} requests still running after {} ms; closing the ledger without them",
                         accounting.inFlight(), config.server().shutdownGraceMs());
             }
         } finally {
