@@ -4,6 +4,7 @@ import dev.tokenwise.core.tokens.TokenCounter;
 import dev.tokenwise.core.wire.Message;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * Plans which older turns of a conversation to drop so it fits a token budget. System and
@@ -18,11 +19,24 @@ public final class HistoryTrimmer {
     private record Unit(int from, int to, int tokens, boolean keep) {}
 
     public static TrimPlan plan(List<Message> messages, TrimPolicy policy, TokenCounter counter) {
+        return plan(messages, policy, m -> messageTokens(m, counter));
+    }
+
+    /** A message's share of a conversation's prompt tokens (content, role, name, tool calls, overhead). */
+    public static int messageTokens(Message m, TokenCounter counter) {
+        return counter.countMessages(List.of(m)) - TokenCounter.REPLY_PRIMING;
+    }
+
+    /**
+     * Plans with a caller-supplied per-message count (e.g. a cache of {@link #messageTokens}), so the
+     * turns a conversation sends again and again are not tokenised again.
+     */
+    public static TrimPlan plan(List<Message> messages, TrimPolicy policy, ToIntFunction<Message> messageTokens) {
         // Each message is counted once; the conversation's count is the sum plus the reply priming.
         int[] tokens = new int[messages.size()];
         int before = TokenCounter.REPLY_PRIMING;
         for (int k = 0; k < messages.size(); k++) {
-            tokens[k] = counter.countMessages(List.of(messages.get(k))) - TokenCounter.REPLY_PRIMING;
+            tokens[k] = messageTokens.applyAsInt(messages.get(k));
             before += tokens[k];
         }
         if (before <= policy.budgetTokens()) return new TrimPlan(messages, List.of(), 0, before, before);

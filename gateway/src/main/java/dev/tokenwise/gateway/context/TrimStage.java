@@ -1,6 +1,8 @@
 package dev.tokenwise.gateway.context;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokenwise.core.context.HistoryTrimmer;
 import dev.tokenwise.core.context.PinRule;
 import dev.tokenwise.core.context.TrimPlan;
@@ -23,10 +25,20 @@ import java.util.List;
 public final class TrimStage implements Stage {
     private final ContextConfig config;
     private final Summariser summariser;
+    /** Token counts of messages already seen: a conversation resends its earlier turns every turn. */
+    private final Cache<String, Integer> counts = Caffeine.newBuilder()
+            .maximumWeight(64L << 20).weigher((String k, Integer v) -> k.length() + 32).build();
 
     public TrimStage(ContextConfig config, Summariser summariser) {
         this.config = config;
         this.summariser = summariser;
+    }
+
+    private int tokens(Message m, TokenCounter counter) {
+        String toolCalls = m.hasToolCalls() ? m.raw().get("tool_calls").toString() : "";
+        String name = m.raw().has("name") ? "n:" + m.raw().path("name").asText("") : "";
+        String key = counter.encodingName() + '\u0000' + m.role() + '\u0000' + name + '\u0000' + toolCalls + '\u0000' + m.text();
+        return counts.get(key, k -> HistoryTrimmer.messageTokens(m, counter));
     }
 
     @Override
@@ -39,7 +51,7 @@ public final class TrimStage implements Stage {
                 new PinRule(p.marker(), p.firstUserTurns(), p.field()), t.dropStepMessages());
         TokenCounter counter = TokenCounter.forModel(ex.request().model());
         List<Message> messages = ex.request().messages();
-        TrimPlan plan = HistoryTrimmer.plan(messages, policy, counter);
+        TrimPlan plan = HistoryTrimmer.plan(messages, policy, m -> tokens(m, counter));
         if (!plan.trimmed()) return next.proceed(p.field() ? withoutPinFields(ex, messages) : ex);
 
         Summariser.Summary summary = summariser.summarise(plan.dropped(), t.summaryMaxTokens(), counter);
