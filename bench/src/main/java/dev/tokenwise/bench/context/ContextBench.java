@@ -379,7 +379,7 @@ public final class ContextBench {
                 new UpstreamCall("gpt-4o", "mock", new Usage(10, 0, 0, 1, true), 0));
         Map<String, Object[]> stages = new LinkedHashMap<>();
         stages.put("dedup", new Object[] {new DedupStage(config), reqs});
-        stages.put("trim, summary cached (steady state)", new Object[] {new TrimStage(config, new Summariser(registry, null, System::nanoTime)), reqs});
+        stages.put("trim, summary and token counts cached (steady state)", new Object[] {new TrimStage(config, new Summariser(registry, null, System::nanoTime)), reqs});
         stages.put("output cap + instruction", new Object[] {new OutputCapStage(config, new LengthMonitor()), reqs});
         stages.put("prompt cache (anthropic)", new Object[] {new PromptCacheStage(config, registry), claude});
         System.out.println("## Overhead per stage\n");
@@ -412,7 +412,7 @@ public final class ContextBench {
             if (i >= 100) t[i - 100] = d;
         }
         Arrays.sort(t);
-        System.out.printf("| trim, summary computed (extractive, no model call) | %.0f | %.0f |%n%n", t[t.length / 2] / 1000.0, t[t.length * 9 / 10] / 1000.0);
+        System.out.printf("| trim, nothing cached (tokens counted, extractive summary computed, no model call) | %.0f | %.0f |%n%n", t[t.length / 2] / 1000.0, t[t.length * 9 / 10] / 1000.0);
     }
 
     static String pct(BigDecimal part, BigDecimal whole) {
