@@ -23,6 +23,8 @@ import java.util.List;
  * stay. The summariser's call, when one was made, is part of the reply's cost.
  */
 public final class TrimStage implements Stage {
+    /** Response header with the prompt tokens trimming removed from the request. */
+    public static final String HEADER = "x-tokenwise-trimmed-tokens";
     private final ContextConfig config;
     private final Summariser summariser;
     /** Token counts of messages already seen: a conversation resends its earlier turns every turn. */
@@ -64,6 +66,8 @@ public final class TrimStage implements Stage {
             Reply reply = next.proceed(p.field() ? withoutPinFields(ex, messages) : ex);
             return summary.call() == null ? reply : reply.withEarlierCalls(List.of(summary.call()));
         }
+        // set before the call, so a stream carries it too: tells the client its history was condensed
+        ex.responseHeaders().put(HEADER, Integer.toString(removed));
         Reply reply = next.proceed(ex.withRequest(ex.request().withMessages(trimmed)));
         if (summary.call() != null) reply = reply.withEarlierCalls(List.of(summary.call()));
         return reply.withApplied(new Applied(Applied.TRIM, "removed " + removed + " tokens ("

@@ -42,9 +42,11 @@ class ContextWiringTest {
             assertThat(r.statusCode()).isEqualTo(200);
             JsonNode usage = TestGateway.json(r).path("usage");
             assertThat(usage.path("prompt_tokens").asInt()).isLessThan(before / 2);
+            assertThat(Integer.parseInt(r.headers().firstValue(TrimStage.HEADER).orElseThrow())).isGreaterThan(before / 2);
 
             var untagged = gw.post("/chat/completions", Json.write(req.body()));
             assertThat(TestGateway.json(untagged).at("/usage/prompt_tokens").asInt()).isEqualTo(before);
+            assertThat(untagged.headers().firstValue(TrimStage.HEADER)).isEmpty();
 
             Reply reply = gw.gateway().pipeline().execute(Exchange.create("r", Instant.now(), 0, req,
                     Map.of("x-tokenwise-feature", "support"), null));
