@@ -57,6 +57,24 @@ class ContextWiringTest {
     }
 
     @Test
+    void a_streamed_request_is_trimmed_and_capped_the_same_way() {
+        GatewayConfig cfg = GatewayConfig.embeddedDefault().withContext(StageHarness.config(YAML));
+        try (TestGateway gw = TestGateway.start(cfg)) {
+            var body = StageHarness.request("gpt-4o", TrimStageTest.history(20)).toJson();
+            body.put("stream", true);
+            body.putObject("stream_options").put("include_usage", true);
+            var r = gw.post("/chat/completions", Json.write(body), Map.of("x-tokenwise-feature", "support"));
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue(TrimStage.HEADER)).isPresent();
+            int before = TokenCounter.forModel("gpt-4o").countMessages(TrimStageTest.history(20));
+            String usageLine = r.body().lines().filter(l -> l.contains("\"usage\":{")).reduce((a, b) -> b).orElseThrow();
+            JsonNode usage = Json.parse(usageLine.substring("data: ".length())).path("usage");
+            assertThat(usage.path("prompt_tokens").asInt()).isLessThan(before / 2);
+            assertThat(r.body()).endsWith("data: [DONE]\n\n");
+        }
+    }
+
+    @Test
     void without_a_context_section_no_context_stage_but_the_batch_guard_is_in_the_pipeline() {
         try (TestGateway gw = TestGateway.embedded()) {
             List<String> names = gw.gateway().pipeline().stages().stream().map(s -> s.getClass().getSimpleName()).toList();
