@@ -9,8 +9,8 @@ import java.util.function.ToIntFunction;
 /**
  * Plans which older turns of a conversation to drop so it fits a token budget. System and
  * developer messages, pinned messages and the last turns are always kept; among the rest the
- * oldest go first. Messages are handled in units so an assistant message with tool calls is never
- * separated from the tool results that answer it.
+ * oldest go first. Messages are handled in whole turns, so an answer never loses its question and an
+ * assistant message with tool calls is never separated from the tool results that answer it.
  */
 public final class HistoryTrimmer {
     private HistoryTrimmer() {}
@@ -47,10 +47,7 @@ public final class HistoryTrimmer {
         int i = 0;
         while (i < messages.size()) {
             int j = i + 1;
-            Message m = messages.get(i);
-            if ("assistant".equals(m.role()) && (m.hasToolCalls() || m.raw().has("function_call"))) {
-                while (j < messages.size() && isToolResult(messages.get(j))) j++;
-            }
+            while (j < messages.size() && !startsUnit(messages, j)) j++;
             boolean keep = j > tailStart;
             for (int k = i; k < j && !keep; k++) {
                 String role = messages.get(k).role();
@@ -91,6 +88,20 @@ public final class HistoryTrimmer {
         }
         if (dropped.isEmpty()) return new TrimPlan(messages, List.of(), 0, before, before);
         return new TrimPlan(kept, dropped, summaryIndex, before, current);
+    }
+
+    /**
+     * Units are turns: a user message with the answers, tool calls and tool results that follow it,
+     * so trimming never leaves an answer without its question or a tool result without its call. A
+     * system message is a unit of its own unless it sits between a tool call and its results.
+     */
+    private static boolean startsUnit(List<Message> messages, int j) {
+        String role = messages.get(j).role();
+        if ("user".equals(role)) return true;
+        if ("system".equals(role) || "developer".equals(role)) {
+            return !(j + 1 < messages.size() && isToolResult(messages.get(j + 1)));
+        }
+        return false;
     }
 
     private static boolean isToolResult(Message m) {

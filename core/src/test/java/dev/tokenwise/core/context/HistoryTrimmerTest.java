@@ -83,6 +83,18 @@ class HistoryTrimmerTest {
         assertThat(stepped.size()).isLessThanOrEqualTo(4);
     }
 
+    @Test
+    void whole_turns_are_dropped_so_the_kept_history_starts_with_a_question() {
+        List<Message> m = Conversations.chat(20, "Hello", "Question?");
+        for (int budget = 150; budget < 900; budget += 37) {
+            TrimPlan p = HistoryTrimmer.plan(m, new TrimPolicy(budget, 2, 40, PinRule.NONE, 1), COUNTER);
+            if (!p.trimmed()) continue;
+            assertThat(p.kept().get(p.summaryIndex()).role()).as("first kept message after the summary, budget %d", budget).isEqualTo("user");
+            assertThat(p.dropped().get(0).role()).isEqualTo("user");
+            assertThat(p.dropped().get(p.dropped().size() - 1).role()).isEqualTo("assistant");
+        }
+    }
+
     @Property(tries = 200)
     void a_tool_call_is_never_separated_from_its_results(@ForAll @IntRange(min = 0, max = 12) int turns,
                                                          @ForAll @IntRange(min = 50, max = 2000) int budget,
