@@ -3,6 +3,7 @@ package dev.tokenwise.gateway;
 import dev.tokenwise.core.pricing.PriceCatalog;
 import dev.tokenwise.gateway.config.ConfigException;
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.context.ContextStages;
 import dev.tokenwise.gateway.dashboard.DashboardRoutes;
 import dev.tokenwise.gateway.dashboard.KeyBudgets;
 import dev.tokenwise.gateway.keys.AdminRoutes;
@@ -11,7 +12,9 @@ import dev.tokenwise.gateway.ledger.BatchingLedger;
 import dev.tokenwise.gateway.ledger.LedgerQuery;
 import dev.tokenwise.gateway.ledger.LedgerStore;
 import dev.tokenwise.gateway.observe.Observability;
+import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Pipeline;
+import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
@@ -70,6 +73,7 @@ public final class Gateway implements AutoCloseable {
     private final BatchingLedger ledger;
     private final AccountingStage accounting;
     private final Keys keys;
+    private final ContextStages context;
     /** Closed in reverse order of opening, after the server and the ledger. */
     private final Deque<AutoCloseable> resources;
 
@@ -82,6 +86,7 @@ public final class Gateway implements AutoCloseable {
         this.ledger = b.ledger;
         this.accounting = b.accounting;
         this.keys = b.keys;
+        this.context = b.context;
         this.resources = b.opened;
     }
 
@@ -111,6 +116,9 @@ public final class Gateway implements AutoCloseable {
 
     /** The virtual keys and budget counters this gateway enforces. */
     public Keys keys() { return keys; }
+
+    /** Context trimming, output caps and batching: the length-rate monitor and batch jobs. */
+    public ContextStages context() { return context; }
 
     private static String hostForUrl(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
@@ -183,6 +191,7 @@ public final class Gateway implements AutoCloseable {
         private BatchingLedger ledger;
         private AccountingStage accounting;
         private Keys keys;
+        private ContextStages context;
         private ModelRegistry registry;
 
         private Builder(GatewayConfig config) {
@@ -240,6 +249,13 @@ public final class Gateway implements AutoCloseable {
             accounting = new AccountingStage(prices, ledger, nanoTime);
             stages.add(accounting);
             stages.add(new BudgetStage(keys.store(), keys.budgets(), prices, clock, config.keys(), config.models().keySet()));
+            // finished batch-job requests are priced and recorded by the same accounting stage
+            AccountingStage accountingStage = accounting;
+            context = open(ContextStages.create(config.context(), registry, clock, nanoTime, env,
+                    (job, tenant, feature, id, request, reply) -> accountingStage.handle(Exchange.create(job + "/" + id,
+                            clock.instant(), nanoTime.getAsLong(), request, Map.of("x-tokenwise-feature", feature), null)
+                            .withPrincipal(new Principal("batch-job", "batch-job", tenant)), ex -> reply)));
+            stages.addAll(context.stages());
             stages.add(new ResilienceStage(config.resilience(), new CircuitBreaker(config.resilience().breakerFailures(),
                     config.resilience().breakerOpenMs(), clock), sleeper, random));
             stages.add(new ProviderStage(registry, nanoTime));
@@ -252,6 +268,7 @@ public final class Gateway implements AutoCloseable {
             DashboardRoutes dashboard = new DashboardRoutes(ledger.store().query(), new KeyBudgets(keys, clock),
                     observe.metrics(), env.apply(adminKeyEnv), adminKeyEnv, config.server().host(), tiers, clock);
             routes.add(dashboard::register);
+            routes.add(context::routes);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
                     config.server().shutdownGraceMs(), clock, nanoTime, app -> routes.forEach(r -> r.accept(app)));
             server.start(config.server().host(), config.server().port(), config.server().idleTimeoutMs());

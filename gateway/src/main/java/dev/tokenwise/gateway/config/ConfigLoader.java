@@ -164,6 +164,7 @@ public final class ConfigLoader {
         errors.addAll(c.pricing().problems());
         errors.addAll(ledgerProblems(c.ledger()));
         c.keys().validate(errors);
+        errors.addAll(c.context().validate(c.models()));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));
         }

@@ -1,0 +1,107 @@
+package dev.tokenwise.gateway.context;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenwise.core.error.GatewayException;
+import dev.tokenwise.core.wire.ChatRequest;
+import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.gateway.pipeline.Principal;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The batch job API: {@code POST /v1/tokenwise/batches} (submit), {@code GET
+ * /v1/tokenwise/batches/{id}} (status) and {@code GET /v1/tokenwise/batches/{id}/results}.
+ */
+final class BatchApi {
+    static final int MAX_REQUESTS = 10_000;
+    private final BatchService service;
+
+    BatchApi(BatchService service) {
+        this.service = service;
+    }
+
+    void register(Javalin app) {
+        app.post("/v1/tokenwise/batches", this::submit);
+        app.get("/v1/tokenwise/batches/{id}", ctx -> json(ctx, 200, service.status(ctx.pathParam("id"), tenant(ctx))));
+        app.get("/v1/tokenwise/batches/{id}/results", this::results);
+    }
+
+    /** Jobs are namespaced by tenant; without keys every request is the anonymous principal's. */
+    private static String tenant(Context ctx) {
+        return Principal.ANONYMOUS.tenant();
+    }
+
+    private void submit(Context ctx) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(ctx.bodyAsBytes());
+        } catch (Exception e) {
+            throw GatewayException.invalidJson("We could not parse the JSON body of your request: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) throw GatewayException.invalidJson("The request body must be a JSON object.");
+        JsonNode requests = root.get("requests");
+        if (requests == null || !requests.isArray() || requests.isEmpty()) {
+            throw GatewayException.invalidRequest("'requests' must be a non-empty array of {\"custom_id\", \"body\"} objects.", "requests");
+        }
+        if (requests.size() > MAX_REQUESTS) {
+            throw GatewayException.invalidRequest("'requests' may hold at most " + MAX_REQUESTS + " items, was " + requests.size() + ".", "requests");
+        }
+        Map<String, ChatRequest> items = new LinkedHashMap<>();
+        for (int i = 0; i < requests.size(); i++) {
+            JsonNode item = requests.get(i);
+            String p = "requests[" + i + "]";
+            if (!item.isObject() || !item.path("body").isObject()) {
+                throw GatewayException.invalidRequest("'" + p + "' must be an object with a 'body' holding a chat completion request.", p + ".body");
+            }
+            String customId = item.path("custom_id").isTextual() ? item.path("custom_id").asText() : "request-" + (i + 1);
+            if (items.containsKey(customId)) {
+                throw GatewayException.invalidRequest("Duplicate custom_id '" + customId + "' at '" + p + "'.", p + ".custom_id");
+            }
+            ChatRequest r;
+            try {
+                r = ChatRequest.parse(Json.bytes(item.get("body")));
+            } catch (GatewayException e) {
+                throw GatewayException.invalidRequest("Invalid '" + p + ".body': " + e.getMessage(),
+                        p + ".body" + (e.param() == null ? "" : "." + e.param()));
+            }
+            if (r.stream()) throw GatewayException.invalidRequest("Batched requests cannot stream; remove 'stream' from '" + p + ".body'.", p + ".body.stream");
+            items.put(customId, r);
+        }
+        String id = service.submit(items, tenant(ctx), ctx.header("x-tokenwise-feature"));
+        json(ctx, 200, service.status(id, tenant(ctx)));
+    }
+
+    private void results(Context ctx) {
+        String id = ctx.pathParam("id");
+        ObjectNode root = Json.object();
+        root.put("object", "list");
+        root.put("batch_id", id);
+        ArrayNode data = root.putArray("data");
+        for (BatchService.Result r : service.results(id, tenant(ctx))) {
+            ObjectNode n = data.addObject();
+            n.put("custom_id", r.customId());
+            if (r.reply() != null) {
+                n.put("status", "succeeded");
+                n.set("response", r.reply().response().toJson());
+                n.put("discount", r.reply().calls().get(0).discount());
+                n.putNull("error");
+            } else {
+                n.put("status", "failed");
+                n.putNull("response");
+                ObjectNode err = n.putObject("error");
+                err.put("message", r.error().getMessage());
+                err.put("type", r.error().type());
+                err.put("code", r.error().code());
+            }
+        }
+        json(ctx, 200, root);
+    }
+
+    private static void json(Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(Json.bytes(body));
+    }
+}
