@@ -1,5 +1,6 @@
 package dev.tokenwise.gateway;
 
+import dev.tokenwise.gateway.cache.ResponseCache;
 import dev.tokenwise.gateway.config.GatewayConfig;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
@@ -7,6 +8,7 @@ import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
+import dev.tokenwise.gateway.stage.CacheStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -31,12 +33,14 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final ModelRegistry registry;
     private final Pipeline pipeline;
+    private final ResponseCache cache;
 
-    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline) {
+    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline, ResponseCache cache) {
         this.config = config;
         this.server = server;
         this.registry = registry;
         this.pipeline = pipeline;
+        this.cache = cache;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -63,6 +67,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.close();
         registry.close();
+        cache.close();
     }
 
     /** Assembles a gateway; time and environment are injectable for tests. */
@@ -92,6 +97,8 @@ public final class Gateway implements AutoCloseable {
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             List<Stage> stages = new ArrayList<>();
+            ResponseCache cache = ResponseCache.from(config.cache(), java.nio.file.Path.of(config.server().dataDir()), nanoTime::getAsLong);
+            stages.add(new CacheStage(cache, clock));
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);
@@ -99,9 +106,10 @@ public final class Gateway implements AutoCloseable {
                 server.start(config.server().host(), config.server().port());
             } catch (RuntimeException e) {
                 registry.close();
+                cache.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline);
+            return new Gateway(config, server, registry, pipeline, cache);
         }
     }
 }

@@ -103,6 +103,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        c.cache().validate(errors);
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));
         }

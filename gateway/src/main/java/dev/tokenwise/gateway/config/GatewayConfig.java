@@ -1,5 +1,6 @@
 package dev.tokenwise.gateway.config;
 
+import dev.tokenwise.gateway.cache.CacheConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,10 +10,12 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param cache exact and semantic response caching (off unless enabled)
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, CacheConfig cache) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
+        if (cache == null) cache = CacheConfig.disabled();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
     }
 
@@ -37,7 +40,15 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+        this(server, models, null);
+    }
+
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models);
+        return new GatewayConfig(s, models, cache);
+    }
+
+    public GatewayConfig withCache(CacheConfig c) {
+        return new GatewayConfig(server, models, c);
     }
 }

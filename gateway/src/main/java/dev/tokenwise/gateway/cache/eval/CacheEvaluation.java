@@ -1,0 +1,122 @@
+package dev.tokenwise.gateway.cache.eval;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenwise.core.cache.HitVerifier;
+import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.gateway.cache.Embedder;
+import dev.tokenwise.gateway.cache.SemanticCache;
+import dev.tokenwise.gateway.cache.SemanticIndex;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The semantic-cache benchmark of docs/EVALUATION.md: insert every {@code text_a} into an empty
+ * cache (answer = the pair's position), query with every {@code text_b}. A hit on its own partner
+ * with label 1 is correct; any other hit is false. Runs the same {@link SemanticCache} code the
+ * gateway runs, and reports the curve over verifier thresholds plus the cosine-only baseline.
+ */
+public final class CacheEvaluation {
+    private static final String NS = "eval";
+
+    private final Embedder embedder;
+    private final HitVerifier verifier;
+    private final LongSupplier nanoTime;
+
+    public CacheEvaluation(Embedder embedder, HitVerifier verifier, LongSupplier nanoTime) {
+        this.embedder = embedder;
+        this.verifier = verifier;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Per query: the verified best candidate and the plain nearest neighbour. */
+    record Outcome(int bestIndex, double bestScore, boolean refused, int nearestIndex, double nearestCosine) {}
+
+    public ObjectNode run(List<QuestionPair> pairs, double threshold, Progress progress) {
+        try (SemanticCache cache = new SemanticCache(embedder, new SemanticIndex(null, Long.MAX_VALUE), verifier)) {
+            SemanticIndex index = cache.index();
+            for (int i = 0; i < pairs.size(); i++) {
+                index.add(NS, pairs.get(i).textA(), embedder.embed(pairs.get(i).textA()),
+                        ByteBuffer.allocate(4).putInt(i).array(), Long.MAX_VALUE);
+                if (i % 100 == 0 || i == pairs.size() - 1) progress.update("insert", i + 1, pairs.size());
+            }
+            index.refresh();
+            long indexBytes = index.bytes();
+            Outcome[] outcomes = new Outcome[pairs.size()];
+            long[] latency = new long[pairs.size()];
+            for (int j = 0; j < pairs.size(); j++) {
+                String q = pairs.get(j).textB();
+                long t0 = nanoTime.getAsLong();
+                float[] v = embedder.embed(q);
+                SemanticCache.Best best = cache.best(NS, q, v, 0);
+                latency[j] = nanoTime.getAsLong() - t0;
+                List<SemanticIndex.Candidate> nearest = index.search(NS, v, 1);
+                outcomes[j] = new Outcome(
+                        best == null ? -1 : ByteBuffer.wrap(best.candidate().payload()).getInt(),
+                        best == null ? 0 : best.score(), best != null && best.refusal() != null,
+                        nearest.isEmpty() ? -1 : ByteBuffer.wrap(nearest.get(0).payload()).getInt(),
+                        nearest.isEmpty() ? -1 : nearest.get(0).cosine());
+                if (j % 100 == 0 || j == pairs.size() - 1) progress.update("query", j + 1, pairs.size());
+            }
+            long positives = pairs.stream().filter(p -> p.label() == 1).count();
+            ObjectNode out = Json.object();
+            out.put("pairs", pairs.size());
+            out.put("positives", positives);
+            Counts at = verified(pairs, outcomes, threshold);
+            out.put("threshold", threshold);
+            out.put("precision", round(at.precision()));
+            out.put("recall", round(at.recall(positives)));
+            out.put("false_hit_rate", round(pairs.isEmpty() ? 0 : (double) at.false_ / pairs.size()));
+            out.put("hits", at.correct + at.false_);
+            out.put("false_hits", at.false_);
+            ArrayNode curve = out.putArray("curve");
+            for (int k = 50; k <= 99; k++) {
+                double t = k / 100.0;
+                Counts c = verified(pairs, outcomes, t);
+                curve.addObject().put("threshold", t).put("precision", round(c.precision())).put("recall", round(c.recall(positives)));
+            }
+            ArrayNode baseline = out.putArray("cosine_baseline_curve");
+            for (int k = 85; k <= 99; k++) {
+                double t = k / 100.0;
+                Counts c = cosineOnly(pairs, outcomes, t);
+                baseline.addObject().put("threshold", t).put("precision", round(c.precision())).put("recall", round(c.recall(positives)));
+            }
+            long[] sorted = latency.clone();
+            Arrays.sort(sorted);
+            out.put("lookup_p50_us", sorted.length == 0 ? 0 : sorted[(int) (0.50 * (sorted.length - 1))] / 1000);
+            out.put("lookup_p99_us", sorted.length == 0 ? 0 : sorted[(int) Math.ceil(0.99 * (sorted.length - 1))] / 1000);
+            out.put("bytes_per_entry", pairs.isEmpty() ? 0 : indexBytes / pairs.size());
+            out.put("entries", pairs.size());
+            return out;
+        }
+    }
+
+    private record Counts(long correct, long false_) {
+        double precision() { return correct + false_ == 0 ? 1 : (double) correct / (correct + false_); }
+        double recall(long positives) { return positives == 0 ? 0 : (double) correct / positives; }
+    }
+
+    private static Counts verified(List<QuestionPair> pairs, Outcome[] o, double t) {
+        long correct = 0, false_ = 0;
+        for (int j = 0; j < o.length; j++) {
+            if (o[j].bestIndex < 0 || o[j].refused || o[j].bestScore < t) continue;
+            if (o[j].bestIndex == j && pairs.get(j).label() == 1) correct++; else false_++;
+        }
+        return new Counts(correct, false_);
+    }
+
+    private static Counts cosineOnly(List<QuestionPair> pairs, Outcome[] o, double t) {
+        long correct = 0, false_ = 0;
+        for (int j = 0; j < o.length; j++) {
+            if (o[j].nearestIndex < 0 || o[j].nearestCosine < t) continue;
+            if (o[j].nearestIndex == j && pairs.get(j).label() == 1) correct++; else false_++;
+        }
+        return new Counts(correct, false_);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}
