@@ -78,6 +78,7 @@ public record TextSignals(List<String> tokens, Set<String> contentWords, Set<Str
     static String questionType(List<String> tokens) {
         for (int i = 0; i < tokens.size(); i++) {
             String t = tokens.get(i);
+            if (t.endsWith("'s") || t.endsWith("'re")) t = t.substring(0, t.indexOf('\''));
             if (!QUESTION_WORDS.contains(t)) continue;
             if (t.equals("whom") || t.equals("whose")) return "who";
             if (t.equals("what") || t.equals("which")) {
