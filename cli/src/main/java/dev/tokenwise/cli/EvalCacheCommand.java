@@ -7,6 +7,7 @@ import dev.tokenwise.core.cache.VerifierModel;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.cache.Embedder;
 import dev.tokenwise.gateway.cache.eval.CacheEvaluation;
+import dev.tokenwise.gateway.cache.eval.EmbeddingFile;
 import dev.tokenwise.gateway.cache.eval.Progress;
 import dev.tokenwise.gateway.cache.eval.QuestionPair;
 import dev.tokenwise.gateway.cache.eval.VerifierTraining;
@@ -48,6 +49,14 @@ final class EvalCacheCommand implements Runnable {
             description = "With --train: the default threshold is the lowest reaching this training precision.")
     double targetPrecision;
 
+    @Option(names = "--embeddings", description = {"Remember embeddings in this file across runs (offline iteration only;",
+            "lookup latency then excludes embedding time, so measure latency without it)."})
+    Path embeddings;
+
+    @Option(names = "--filler", defaultValue = "0", description = {"Add N synthetic entries (mixtures of inserted vectors) before querying,",
+            "to measure lookup latency at a larger index size. They can only add false hits."})
+    int filler;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -57,7 +66,17 @@ final class EvalCacheCommand implements Runnable {
         if (limit < 0) throw new UserException("--limit must be >= 0, was " + limit);
         if (threshold != null && (threshold <= 0 || threshold > 1)) throw new UserException("--threshold must be in (0, 1], was " + threshold);
         Progress progress = System.console() != null ? EvalCacheCommand::printProgress : Progress.NONE;
-        Embedder embedder = Embedder.miniLm();
+        if (filler < 0) throw new UserException("--filler must be >= 0, was " + filler);
+        EmbeddingFile remembered = embeddings == null ? null : new EmbeddingFile(Embedder.miniLm(), embeddings);
+        Embedder embedder = remembered != null ? remembered : Embedder.miniLm();
+        try {
+            run(embedder, progress);
+        } finally {
+            if (remembered != null) remembered.save();
+        }
+    }
+
+    private void run(Embedder embedder, Progress progress) {
         if (train != null) {
             List<QuestionPair> data = QuestionPair.read(pairs, QuestionPair.Split.TRAIN, limit);
             VerifierTraining training = new VerifierTraining(embedder);
@@ -88,7 +107,8 @@ final class EvalCacheCommand implements Runnable {
         }
         double t = threshold != null ? threshold : model.defaultThreshold();
         List<QuestionPair> data = QuestionPair.read(pairs, s, limit);
-        ObjectNode result = new CacheEvaluation(embedder, new HitVerifier(model), System::nanoTime).run(data, t, progress);
+        ObjectNode result = new CacheEvaluation(embedder, new HitVerifier(model), System::nanoTime).run(data, t, filler, progress);
+        result.put("embeddings_remembered", embeddings != null);
         result.put("split", s.name().toLowerCase(Locale.ROOT));
         if (progress != Progress.NONE) System.err.print("\r\033[K");
         if (json) {

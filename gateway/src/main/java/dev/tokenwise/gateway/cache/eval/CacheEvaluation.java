@@ -35,6 +35,11 @@ public final class CacheEvaluation {
     record Outcome(int bestIndex, double bestScore, boolean refused, int nearestIndex, double nearestCosine) {}
 
     public ObjectNode run(List<QuestionPair> pairs, double threshold, Progress progress) {
+        return run(pairs, threshold, 0, progress);
+    }
+
+    /** With {@code filler > 0}, that many synthetic entries join the index before the queries. */
+    public ObjectNode run(List<QuestionPair> pairs, double threshold, int filler, Progress progress) {
         try (SemanticCache cache = new SemanticCache(embedder, new SemanticIndex(null, Long.MAX_VALUE), verifier)) {
             SemanticIndex index = cache.index();
             for (int i = 0; i < pairs.size(); i++) {
@@ -42,8 +47,25 @@ public final class CacheEvaluation {
                         ByteBuffer.allocate(4).putInt(i).array(), Long.MAX_VALUE);
                 if (i % 100 == 0 || i == pairs.size() - 1) progress.update("insert", i + 1, pairs.size());
             }
+            if (filler > 0 && !pairs.isEmpty()) {
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+                float[][] base = new float[Math.min(pairs.size(), 5000)][];
+                for (int i = 0; i < base.length; i++) base[i] = embedder.embed(pairs.get(i).textA());
+                for (int f = 0; f < filler; f++) {
+                    float[] a = base[rnd.nextInt(base.length)];
+                    float[] b = base[rnd.nextInt(base.length)];
+                    float[] m = new float[a.length];
+                    double w = rnd.nextDouble();
+                    double norm = 0;
+                    for (int d = 0; d < m.length; d++) { m[d] = (float) (w * a[d] + (1 - w) * b[d] + 0.05 * rnd.nextDouble() - 0.025); norm += m[d] * m[d]; }
+                    for (int d = 0; d < m.length; d++) m[d] /= (float) Math.sqrt(norm);
+                    index.add(NS, "synthetic filler entry", m, ByteBuffer.allocate(4).putInt(pairs.size() + f).array(), Long.MAX_VALUE);
+                    if (f % 1000 == 0 || f == filler - 1) progress.update("filler", f + 1, filler);
+                }
+            }
             index.refresh();
             long indexBytes = index.bytes();
+            long entries = (long) pairs.size() + filler;
             Outcome[] outcomes = new Outcome[pairs.size()];
             long[] latency = new long[pairs.size()];
             for (int j = 0; j < pairs.size(); j++) {
@@ -87,8 +109,8 @@ public final class CacheEvaluation {
             Arrays.sort(sorted);
             out.put("lookup_p50_us", sorted.length == 0 ? 0 : sorted[(int) (0.50 * (sorted.length - 1))] / 1000);
             out.put("lookup_p99_us", sorted.length == 0 ? 0 : sorted[(int) Math.ceil(0.99 * (sorted.length - 1))] / 1000);
-            out.put("bytes_per_entry", pairs.isEmpty() ? 0 : indexBytes / pairs.size());
-            out.put("entries", pairs.size());
+            out.put("bytes_per_entry", entries == 0 ? 0 : indexBytes / entries);
+            out.put("entries", entries);
             return out;
         }
     }
