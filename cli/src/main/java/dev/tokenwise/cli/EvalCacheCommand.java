@@ -57,6 +57,10 @@ final class EvalCacheCommand implements Runnable {
             "to measure lookup latency at a larger index size. They can only add false hits."})
     int filler;
 
+    @Option(names = "--boost-rounds", defaultValue = "0",
+            description = "With --train: boosted depth-2 trees fitted on the logistic regression's residual (0 = none).")
+    int boostRounds;
+
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
 
@@ -80,8 +84,9 @@ final class EvalCacheCommand implements Runnable {
         if (train != null) {
             List<QuestionPair> data = QuestionPair.read(pairs, QuestionPair.Split.TRAIN, limit);
             VerifierTraining training = new VerifierTraining(embedder);
-            VerifierModel model = training.train(data, targetPrecision,
-                    pairs.getFileName().toString() + (limit > 0 ? " --limit " + limit : ""), progress);
+            VerifierModel model = training.train(data, targetPrecision, boostRounds,
+                    pairs.getFileName().toString() + (limit > 0 ? " --limit " + limit : "")
+                    + (boostRounds > 0 ? " --boost-rounds " + boostRounds : ""), progress);
             try {
                 if (train.getParent() != null) Files.createDirectories(train.getParent());
                 Files.writeString(train, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(model.toJson()) + "\n");

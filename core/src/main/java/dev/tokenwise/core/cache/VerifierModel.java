@@ -10,8 +10,9 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * A logistic-regression scorer over {@link PairFeatures}: the probability that a cached question
- * asks the same thing as the query. Features are standardised with the training mean and spread.
+ * The hit verifier's scorer over {@link PairFeatures}: the probability that a cached question asks
+ * the same thing as the query. A logistic regression on standardised features, plus (optionally)
+ * {@link BoostedTrees} fitted on its residual for the interactions a linear score misses.
  * Trained by {@code tokenwise eval cache --train}, shipped as {@code verifier.json}.
  *
  * @param features feature names (must equal {@link PairFeatures#NAMES})
@@ -21,9 +22,10 @@ import java.util.List;
  * @param bias intercept
  * @param defaultThreshold the score threshold chosen for precision on the training split
  * @param trainedOn how the model was made (data, split, sample count), for reproducibility
+ * @param trees boosted trees added to the linear score, or null
  */
 public record VerifierModel(List<String> features, double[] mean, double[] std, double[] weights, double bias,
-                            double defaultThreshold, String trainedOn) {
+                            double defaultThreshold, String trainedOn, BoostedTrees trees) {
     public static final String RESOURCE = "/dev/tokenwise/core/cache/verifier.json";
 
     public VerifierModel {
@@ -33,9 +35,23 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
     }
 
     public double score(double[] x) {
+        double z = linear(x);
+        if (trees != null) z += trees.raw(x);
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    private double linear(double[] x) {
         double z = bias;
         for (int i = 0; i < x.length; i++) z += weights[i] * (x[i] - mean[i]) / std[i];
-        return 1 / (1 + Math.exp(-z));
+        return z;
+    }
+
+    /** This model with boosted trees fitted on the residual of its linear score. */
+    public VerifierModel boosted(double[][] x, int[] y, int rounds) {
+        double[] base = new double[x.length];
+        for (int i = 0; i < x.length; i++) base[i] = linear(x[i]);
+        return new VerifierModel(features, mean, std, weights, bias, defaultThreshold, trainedOn,
+                BoostedTrees.fit(x, y, base, rounds, 0.1, 1.0));
     }
 
     /** The model bundled with tokenwise. */
@@ -52,7 +68,8 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
         List<String> names = new java.util.ArrayList<>();
         n.path("features").forEach(f -> names.add(f.asText()));
         return new VerifierModel(names, doubles(n.path("mean")), doubles(n.path("std")), doubles(n.path("weights")),
-                n.path("bias").asDouble(), n.path("default_threshold").asDouble(), n.path("trained_on").asText());
+                n.path("bias").asDouble(), n.path("default_threshold").asDouble(), n.path("trained_on").asText(),
+                n.path("trees").isArray() ? BoostedTrees.fromJson(n.path("trees")) : null);
     }
 
     public ObjectNode toJson() {
@@ -65,6 +82,7 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
         o.put("bias", round(bias));
         o.put("default_threshold", defaultThreshold);
         o.put("trained_on", trainedOn);
+        if (trees != null) o.set("trees", trees.toJson());
         return o;
     }
 
@@ -101,11 +119,11 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
         }
         for (int j = 0; j < d; j++) w[j] = round(w[j]);
         for (int j = 0; j < d; j++) { mean[j] = round(mean[j]); std[j] = round(std[j]); }
-        return new VerifierModel(PairFeatures.NAMES, mean, std, w, round(b), defaultThreshold, trainedOn);
+        return new VerifierModel(PairFeatures.NAMES, mean, std, w, round(b), defaultThreshold, trainedOn, null);
     }
 
     public VerifierModel withDefaultThreshold(double t, String trainedOn) {
-        return new VerifierModel(features, mean, std, weights, bias, t, trainedOn);
+        return new VerifierModel(features, mean, std, weights, bias, t, trainedOn, trees);
     }
 
     private static double round(double v) {

@@ -42,15 +42,16 @@ public final class CacheEvaluation {
     public ObjectNode run(List<QuestionPair> pairs, double threshold, int filler, Progress progress) {
         try (SemanticCache cache = new SemanticCache(embedder, new SemanticIndex(null, Long.MAX_VALUE), verifier)) {
             SemanticIndex index = cache.index();
+            float[][] inserted = new float[pairs.size()][];
             for (int i = 0; i < pairs.size(); i++) {
-                index.add(NS, pairs.get(i).textA(), embedder.embed(pairs.get(i).textA()),
+                inserted[i] = embedder.embed(pairs.get(i).textA());
+                index.add(NS, pairs.get(i).textA(), inserted[i],
                         ByteBuffer.allocate(4).putInt(i).array(), Long.MAX_VALUE);
                 if (i % 100 == 0 || i == pairs.size() - 1) progress.update("insert", i + 1, pairs.size());
             }
             if (filler > 0 && !pairs.isEmpty()) {
                 java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
-                float[][] base = new float[Math.min(pairs.size(), 5000)][];
-                for (int i = 0; i < base.length; i++) base[i] = embedder.embed(pairs.get(i).textA());
+                float[][] base = inserted;
                 for (int f = 0; f < filler; f++) {
                     float[] a = base[rnd.nextInt(base.length)];
                     float[] b = base[rnd.nextInt(base.length)];

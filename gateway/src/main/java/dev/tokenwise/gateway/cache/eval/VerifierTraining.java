@@ -34,6 +34,11 @@ public final class VerifierTraining {
     private record Sample(int query, double[] x, int y) {}
 
     public VerifierModel train(List<QuestionPair> pairs, double targetPrecision, String source, Progress progress) {
+        return train(pairs, targetPrecision, 0, source, progress);
+    }
+
+    /** With {@code boostRounds > 0}, boosted trees are fitted on the logistic regression's residual. */
+    public VerifierModel train(List<QuestionPair> pairs, double targetPrecision, int boostRounds, String source, Progress progress) {
         float[][] va = new float[pairs.size()][];
         try (SemanticIndex index = new SemanticIndex(null, Long.MAX_VALUE)) {
             for (int i = 0; i < pairs.size(); i++) {
@@ -68,10 +73,12 @@ public final class VerifierTraining {
             lastGuardStats = refusals;
             progress.update("fit", 0, 1);
             VerifierModel model = VerifierModel.train(x, y, 1e-4, 3000, 0.5, "");
+            if (boostRounds > 0) model = model.boosted(x, y, boostRounds);
             double threshold = chooseThreshold(model, samples, targetPrecision);
             long positives = pairs.stream().filter(p -> p.label() == 1).count();
             String how = String.format(Locale.ROOT, "%s, TRAIN split (even lines), %d pairs (%d positive), %d samples, "
-                    + "threshold = lowest with training precision >= %.3f", source, pairs.size(), positives, samples.size(), targetPrecision);
+                    + "logistic regression%s, threshold = lowest with training precision >= %.3f", source, pairs.size(), positives,
+                    samples.size(), boostRounds > 0 ? " + " + boostRounds + " boosted depth-2 trees" : "", targetPrecision);
             progress.update("fit", 1, 1);
             return model.withDefaultThreshold(threshold, how);
         }
