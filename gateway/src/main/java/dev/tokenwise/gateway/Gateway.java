@@ -1,7 +1,11 @@
 package dev.tokenwise.gateway;
 
 import dev.tokenwise.gateway.cache.ResponseCache;
+import dev.tokenwise.core.pricing.PriceCatalog;
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.ledger.BatchingLedger;
+import dev.tokenwise.gateway.ledger.LedgerQuery;
+import dev.tokenwise.gateway.ledger.LedgerStore;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
@@ -9,7 +13,10 @@ import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.CacheStage;
+import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
+import java.time.Duration;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,14 +40,21 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final ModelRegistry registry;
     private final Pipeline pipeline;
+    private final PriceCatalog prices;
+    private final BatchingLedger ledger;
+    private final AccountingStage accounting;
     private final ResponseCache cache;
 
-    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline, ResponseCache cache) {
+    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
+                    PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting, ResponseCache cache) {
+        this.accounting = accounting;
+        this.cache = cache;
         this.config = config;
         this.server = server;
         this.registry = registry;
         this.pipeline = pipeline;
-        this.cache = cache;
+        this.prices = prices;
+        this.ledger = ledger;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -58,6 +72,15 @@ public final class Gateway implements AutoCloseable {
 
     public ModelRegistry registry() { return registry; }
 
+    /** The prices requests are charged at (the configured sheet plus overrides). */
+    public PriceCatalog prices() { return prices; }
+
+    /** Where every request's record goes; {@code flush()} makes everything appended so far readable. */
+    public BatchingLedger ledger() { return ledger; }
+
+    /** Aggregations over this gateway's ledger (for reports and the dashboard). */
+    public LedgerQuery ledgerQuery() { return ledger.store().query(); }
+
     private static String hostForUrl(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
         return host.contains(":") ? "[" + host + "]" : host;
@@ -65,9 +88,20 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        registry.close();
-        cache.close();
+        try {
+            server.close();
+            // requests the server was still answering finish their ledger append before the ledger closes
+            if (!accounting.awaitIdle(Duration.ofMillis(config.server().shutdownGraceMs()))) {
+                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn(
+                        "{} requests still running after {} ms; closing the ledger without them",
+                        accounting.inFlight(), config.server().shutdownGraceMs());
+            }
+        } finally {
+            // after the server: every answered request has appended its record; close drains them all
+            ledger.close();
+            registry.close();
+            cache.close();
+        }
     }
 
     /** Assembles a gateway; time and environment are injectable for tests. */
@@ -93,11 +127,17 @@ public final class Gateway implements AutoCloseable {
         public Builder env(Function<String, String> env) { this.env = env; return this; }
 
         public Gateway start() {
+            PriceCatalog prices = config.pricing().catalog();
+            BatchingLedger ledger = new BatchingLedger(
+                    LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env), config.ledger());
             Map<String, Provider> providers = new LinkedHashMap<>();
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             List<Stage> stages = new ArrayList<>();
-            ResponseCache cache = ResponseCache.from(config.cache(), java.nio.file.Path.of(config.server().dataDir()), nanoTime::getAsLong);
+            // accounting right after auth: it must see every request, cache hits and rejections included
+            AccountingStage accounting = new AccountingStage(prices, ledger, nanoTime);
+            stages.add(accounting);
+            ResponseCache cache = ResponseCache.from(config.cache(), Path.of(config.server().dataDir()), nanoTime::getAsLong);
             stages.add(new CacheStage(cache, clock));
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
@@ -106,10 +146,11 @@ public final class Gateway implements AutoCloseable {
                 server.start(config.server().host(), config.server().port());
             } catch (RuntimeException e) {
                 registry.close();
+                ledger.close();
                 cache.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline, cache);
+            return new Gateway(config, server, registry, pipeline, prices, ledger, accounting, cache);
         }
     }
 }

@@ -10,13 +10,26 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param pricing the price sheet and overrides requests are charged at
+ * @param ledger where request records are stored
  * @param cache exact and semantic response caching (off unless enabled)
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, CacheConfig cache) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing,
+                            LedgerConfig ledger, CacheConfig cache) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
-        if (cache == null) cache = CacheConfig.disabled();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        if (pricing == null) pricing = PricingConfig.defaults();
+        if (ledger == null) ledger = LedgerConfig.defaults();
+        if (cache == null) cache = CacheConfig.disabled();
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+        this(server, models, null, null, null);
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing, LedgerConfig ledger) {
+        this(server, models, pricing, ledger, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -40,15 +53,19 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
-    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
-        this(server, models, null);
+    public GatewayConfig withServer(ServerConfig s) {
+        return new GatewayConfig(s, models, pricing, ledger, cache);
     }
 
-    public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models, cache);
+    public GatewayConfig withPricing(PricingConfig p) {
+        return new GatewayConfig(server, models, p, ledger, cache);
+    }
+
+    public GatewayConfig withLedger(LedgerConfig l) {
+        return new GatewayConfig(server, models, pricing, l, cache);
     }
 
     public GatewayConfig withCache(CacheConfig c) {
-        return new GatewayConfig(server, models, c);
+        return new GatewayConfig(server, models, pricing, ledger, c);
     }
 }
