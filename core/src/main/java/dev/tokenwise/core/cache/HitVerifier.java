@@ -18,8 +18,12 @@ public final class HitVerifier {
 
     public VerifierModel model() { return model; }
 
-    /** The verdict on one pair: refused by a guard (score 0), or scored by the model. */
+    /**
+     * The verdict on one pair: the same words (ignoring case and punctuation) are the same
+     * question (score 1); otherwise refused by a guard (score 0), or scored by the model.
+     */
     public Verdict judge(TextSignals query, TextSignals cached, double cosine) {
+        if (query.tokens().equals(cached.tokens()) && !query.tokens().isEmpty()) return new Verdict(1, null);
         String refusal = Guards.refusal(query, cached);
         if (refusal != null) return new Verdict(0, refusal);
         return new Verdict(model.score(PairFeatures.of(query, cached, cosine)), null);

@@ -15,6 +15,13 @@ class HitVerifierTest {
     }
 
     @Test
+    void the_same_words_in_another_case_and_punctuation_are_the_same_question() {
+        HitVerifier.Verdict v = verifier.judge(TextSignals.of("how do i reset my password"), TextSignals.of("How do I reset my password?"), 0.97);
+        assertThat(v.score()).isEqualTo(1.0);
+        assertThat(v.accepts(verifier.model().defaultThreshold())).isTrue();
+    }
+
+    @Test
     void a_guard_refuses_even_at_cosine_one() {
         HitVerifier.Verdict v = verifier.judge(TextSignals.of("Is 7 a prime number?"), TextSignals.of("Is 9 a prime number?"), 1.0);
         assertThat(v.refusal()).isEqualTo("number-mismatch");
