@@ -12,9 +12,9 @@ import java.util.List;
  */
 public final class SemanticCache implements AutoCloseable {
     /** Nearest neighbours examined per lookup: the nearest by cosine is not always the best match. */
-    static final int CANDIDATES = 4;
+    public static final int CANDIDATES = 4;
     /** Below this cosine a candidate is not even scored (all-MiniLM paraphrases sit far above). */
-    static final double MIN_COSINE = 0.75;
+    public static final double MIN_COSINE = 0.75;
 
     private final Embedder embedder;
     private final SemanticIndex index;

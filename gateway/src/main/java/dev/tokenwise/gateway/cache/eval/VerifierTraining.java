@@ -18,8 +18,9 @@ import java.util.Locale;
  * the lowest one whose precision on these samples reaches {@code targetPrecision}.
  */
 public final class VerifierTraining {
-    static final int CANDIDATES = 4;
-    static final double MIN_COSINE = 0.75;
+    /** Same candidate count and cosine floor as serving, so training sees what the cache sees. */
+    static final int CANDIDATES = dev.tokenwise.gateway.cache.SemanticCache.CANDIDATES;
+    static final double MIN_COSINE = dev.tokenwise.gateway.cache.SemanticCache.MIN_COSINE;
 
     private final Embedder embedder;
     private java.util.Map<String, Integer> lastGuardStats = java.util.Map.of();
