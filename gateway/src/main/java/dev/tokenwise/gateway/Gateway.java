@@ -1,6 +1,7 @@
 package dev.tokenwise.gateway;
 
 import dev.tokenwise.core.pricing.PriceCatalog;
+import dev.tokenwise.gateway.cache.ResponseCache;
 import dev.tokenwise.gateway.config.ConfigException;
 import dev.tokenwise.gateway.config.GatewayConfig;
 import dev.tokenwise.gateway.context.ContextStages;
@@ -30,6 +31,7 @@ import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.AuthStage;
 import dev.tokenwise.gateway.stage.BudgetStage;
+import dev.tokenwise.gateway.stage.CacheStage;
 import dev.tokenwise.gateway.stage.MetricsStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
 import io.javalin.Javalin;
@@ -249,6 +251,8 @@ public final class Gateway implements AutoCloseable {
             accounting = new AccountingStage(prices, ledger, nanoTime);
             stages.add(accounting);
             stages.add(new BudgetStage(keys.store(), keys.budgets(), prices, clock, config.keys(), config.models().keySet()));
+            ResponseCache cache = open(ResponseCache.from(config.cache(), Path.of(config.server().dataDir()), nanoTime::getAsLong));
+            stages.add(new CacheStage(cache, clock));
             // finished batch-job requests are priced and recorded by the same accounting stage
             AccountingStage accountingStage = accounting;
             context = open(ContextStages.create(config.context(), registry, clock, nanoTime, env,

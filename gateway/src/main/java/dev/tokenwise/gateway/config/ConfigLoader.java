@@ -161,6 +161,7 @@ public final class ConfigLoader {
                 if (!c.models().containsKey(fb)) errors.add("resilience.fallbacks." + model + ": fallback '" + fb + "' is not a configured model");
             }
         });
+        c.cache().validate(errors);
         errors.addAll(c.pricing().problems());
         errors.addAll(ledgerProblems(c.ledger()));
         c.keys().validate(errors);

@@ -1,0 +1,143 @@
+package dev.tokenwise.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenwise.core.cache.HitVerifier;
+import dev.tokenwise.core.cache.VerifierModel;
+import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.gateway.cache.Embedder;
+import dev.tokenwise.gateway.cache.eval.CacheEvaluation;
+import dev.tokenwise.gateway.cache.eval.EmbeddingFile;
+import dev.tokenwise.gateway.cache.eval.Progress;
+import dev.tokenwise.gateway.cache.eval.QuestionPair;
+import dev.tokenwise.gateway.cache.eval.VerifierTraining;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tokenwise eval cache}: the semantic-cache benchmark (held-out pairs by default), or with
+ * {@code --train FILE} the reproducible training of the hit verifier on the TRAIN split.
+ */
+@Command(name = "cache", mixinStandardHelpOptions = true,
+        description = {"Semantic cache: insert every text_a, query every text_b; report precision, recall and false hits.",
+                "By default only held-out pairs (odd lines) are evaluated; the bundled verifier was trained on even lines."})
+final class EvalCacheCommand implements Runnable {
+    @Option(names = "--pairs", required = true, description = "JSONL file of {text_a, text_b, label}.")
+    Path pairs;
+
+    @Option(names = "--limit", defaultValue = "0", description = "Use at most N pairs of the split (0 = all).")
+    int limit;
+
+    @Option(names = "--threshold", description = "Verifier score threshold (default: the bundled model's).")
+    Double threshold;
+
+    @Option(names = "--split", defaultValue = "heldout", description = "heldout (odd lines), train (even lines) or all.")
+    String split;
+
+    @Option(names = "--verifier", description = "Verifier model JSON to evaluate instead of the bundled one.")
+    Path verifier;
+
+    @Option(names = "--train", description = "Train the verifier on the TRAIN split and write its JSON here.")
+    Path train;
+
+    @Option(names = "--target-precision", defaultValue = "0.98",
+            description = "With --train: the default threshold is the lowest reaching this training precision.")
+    double targetPrecision;
+
+    @Option(names = "--embeddings", description = {"Remember embeddings in this file across runs (offline iteration only;",
+            "lookup latency then excludes embedding time, so measure latency without it)."})
+    Path embeddings;
+
+    @Option(names = "--filler", defaultValue = "0", description = {"Add N synthetic entries (mixtures of inserted vectors) before querying,",
+            "to measure lookup latency at a larger index size. They can only add false hits."})
+    int filler;
+
+    @Option(names = "--boost-rounds", defaultValue = "0",
+            description = "With --train: boosted depth-2 trees fitted on the logistic regression's residual (0 = none).")
+    int boostRounds;
+
+    @Option(names = "--json", description = "Print the result as JSON.")
+    boolean json;
+
+    @Override
+    public void run() {
+        if (!Files.isRegularFile(pairs)) throw new UserException("pairs file not found: " + pairs);
+        if (limit < 0) throw new UserException("--limit must be >= 0, was " + limit);
+        if (threshold != null && (threshold <= 0 || threshold > 1)) throw new UserException("--threshold must be in (0, 1], was " + threshold);
+        Progress progress = System.console() != null ? EvalCacheCommand::printProgress : Progress.NONE;
+        if (filler < 0) throw new UserException("--filler must be >= 0, was " + filler);
+        EmbeddingFile remembered = embeddings == null ? null : new EmbeddingFile(Embedder.miniLm(), embeddings);
+        Embedder embedder = remembered != null ? remembered : Embedder.miniLm();
+        try {
+            run(embedder, progress);
+        } finally {
+            if (remembered != null) remembered.save();
+        }
+    }
+
+    private void run(Embedder embedder, Progress progress) {
+        if (train != null) {
+            List<QuestionPair> data = QuestionPair.read(pairs, QuestionPair.Split.TRAIN, limit);
+            VerifierTraining training = new VerifierTraining(embedder);
+            VerifierModel model = training.train(data, targetPrecision, boostRounds,
+                    pairs.getFileName().toString() + (limit > 0 ? " --limit " + limit : "")
+                    + (boostRounds > 0 ? " --boost-rounds " + boostRounds : ""), progress);
+            try {
+                if (train.getParent() != null) Files.createDirectories(train.getParent());
+                Files.writeString(train, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(model.toJson()) + "\n");
+            } catch (IOException e) {
+                throw new UserException("cannot write " + train + ": " + e.getMessage());
+            }
+            System.err.print(progress == Progress.NONE ? "" : "\r\033[K");
+            System.out.println("guards on own pairs: " + training.guardStats());
+            System.out.println("wrote " + train + " (default_threshold " + model.defaultThreshold() + "; " + model.trainedOn() + ")");
+            return;
+        }
+        QuestionPair.Split s = switch (split.toLowerCase(Locale.ROOT)) {
+            case "heldout" -> QuestionPair.Split.HELDOUT;
+            case "train" -> QuestionPair.Split.TRAIN;
+            case "all" -> QuestionPair.Split.ALL;
+            default -> throw new UserException("--split must be heldout, train or all, was '" + split + "'");
+        };
+        VerifierModel model;
+        try {
+            model = verifier == null ? VerifierModel.bundled() : VerifierModel.fromJson(Json.MAPPER.readTree(verifier.toFile()));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UserException("cannot read verifier " + verifier + ": " + e.getMessage());
+        }
+        double t = threshold != null ? threshold : model.defaultThreshold();
+        List<QuestionPair> data = QuestionPair.read(pairs, s, limit);
+        ObjectNode result = new CacheEvaluation(embedder, new HitVerifier(model), System::nanoTime).run(data, t, filler, progress);
+        result.put("embeddings_remembered", embeddings != null);
+        result.put("split", s.name().toLowerCase(Locale.ROOT));
+        if (progress != Progress.NONE) System.err.print("\r\033[K");
+        if (json) {
+            System.out.println(Json.write(result));
+            return;
+        }
+        System.out.printf(Locale.ROOT, "pairs %d (%s split), positives %d, entries %d%n", result.get("pairs").asInt(),
+                result.get("split").asText(), result.get("positives").asInt(), result.get("entries").asInt());
+        System.out.printf(Locale.ROOT, "at threshold %.2f: precision %.4f  recall %.4f  false_hit_rate %.4f%n", t,
+                result.get("precision").asDouble(), result.get("recall").asDouble(), result.get("false_hit_rate").asDouble());
+        System.out.printf(Locale.ROOT, "lookup p50 %d us, p99 %d us (embedding + search + verify); index %d bytes/entry%n",
+                result.get("lookup_p50_us").asLong(), result.get("lookup_p99_us").asLong(), result.get("bytes_per_entry").asLong());
+        System.out.println("threshold  precision  recall   (verifier)");
+        for (JsonNode c : result.get("curve")) {
+            System.out.printf(Locale.ROOT, "  %.2f     %.4f     %.4f%n", c.get("threshold").asDouble(), c.get("precision").asDouble(), c.get("recall").asDouble());
+        }
+        System.out.println("threshold  precision  recall   (cosine only, nearest neighbour)");
+        for (JsonNode c : result.get("cosine_baseline_curve")) {
+            System.out.printf(Locale.ROOT, "  %.2f     %.4f     %.4f%n", c.get("threshold").asDouble(), c.get("precision").asDouble(), c.get("recall").asDouble());
+        }
+    }
+
+    private static void printProgress(String phase, int done, int total) {
+        System.err.printf(Locale.ROOT, "\r\033[K%s %d/%d", phase, done, total);
+        System.err.flush();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.tokenwise.gateway.cache.eval;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenwise.core.cache.HitVerifier;
+import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.gateway.cache.Embedder;
+import dev.tokenwise.gateway.cache.SemanticCache;
+import dev.tokenwise.gateway.cache.SemanticIndex;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The semantic-cache benchmark of docs/EVALUATION.md: insert every {@code text_a} into an empty
+ * cache (answer = the pair's position), query with every {@code text_b}. A hit on its own partner
+ * with label 1 is correct; any other hit is false. Runs the same {@link SemanticCache} code the
+ * gateway runs, and reports the curve over verifier thresholds plus the cosine-only baseline.
+ */
+public final class CacheEvaluation {
+    private static final String NS = "eval";
+
+    private final Embedder embedder;
+    private final HitVerifier verifier;
+    private final LongSupplier nanoTime;
+
+    public CacheEvaluation(Embedder embedder, HitVerifier verifier, LongSupplier nanoTime) {
+        this.embedder = embedder;
+        this.verifier = verifier;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Per query: the verified best candidate and the plain nearest neighbour. */
+    record Outcome(int bestIndex, double bestScore, boolean refused, int nearestIndex, double nearestCosine, boolean sameText) {}
+
+    public ObjectNode run(List<QuestionPair> pairs, double threshold, Progress progress) {
+        return run(pairs, threshold, 0, progress);
+    }
+
+    /** With {@code filler > 0}, that many synthetic entries join the index before the queries. */
+    public ObjectNode run(List<QuestionPair> pairs, double threshold, int filler, Progress progress) {
+        try (SemanticCache cache = new SemanticCache(embedder, new SemanticIndex(null, Long.MAX_VALUE), verifier)) {
+            SemanticIndex index = cache.index();
+            float[][] inserted = new float[pairs.size()][];
+            for (int i = 0; i < pairs.size(); i++) {
+                inserted[i] = embedder.embed(pairs.get(i).textA());
+                index.add(NS, pairs.get(i).textA(), inserted[i],
+                        ByteBuffer.allocate(4).putInt(i).array(), Long.MAX_VALUE);
+                if (i % 100 == 0 || i == pairs.size() - 1) progress.update("insert", i + 1, pairs.size());
+            }
+            if (filler > 0 && !pairs.isEmpty()) {
+                java.util.SplittableRandom rnd = new java.util.SplittableRandom(42);
+                float[][] base = inserted;
+                for (int f = 0; f < filler; f++) {
+                    float[] a = base[rnd.nextInt(base.length)];
+                    float[] b = base[rnd.nextInt(base.length)];
+                    float[] m = new float[a.length];
+                    double w = rnd.nextDouble();
+                    double norm = 0;
+                    for (int d = 0; d < m.length; d++) { m[d] = (float) (w * a[d] + (1 - w) * b[d] + 0.05 * rnd.nextDouble() - 0.025); norm += m[d] * m[d]; }
+                    for (int d = 0; d < m.length; d++) m[d] /= (float) Math.sqrt(norm);
+                    index.add(NS, "synthetic filler entry", m, ByteBuffer.allocate(4).putInt(pairs.size() + f).array(), Long.MAX_VALUE);
+                    if (f % 1000 == 0 || f == filler - 1) progress.update("filler", f + 1, filler);
+                }
+            }
+            index.refresh();
+            long indexBytes = index.bytes();
+            long entries = (long) pairs.size() + filler;
+            Outcome[] outcomes = new Outcome[pairs.size()];
+            long[] latency = new long[pairs.size()];
+            long[] embedding = new long[pairs.size()];
+            for (int j = 0; j < pairs.size(); j++) {
+                String q = pairs.get(j).textB();
+                long t0 = nanoTime.getAsLong();
+                float[] v = embedder.embed(q);
+                embedding[j] = nanoTime.getAsLong() - t0;
+                SemanticCache.Best best = cache.best(NS, q, v, 0);
+                latency[j] = nanoTime.getAsLong() - t0;
+                List<SemanticIndex.Candidate> nearest = index.search(NS, v, 1);
+                outcomes[j] = new Outcome(
+                        best == null ? -1 : ByteBuffer.wrap(best.candidate().payload()).getInt(),
+                        best == null ? 0 : best.score(), best != null && best.refusal() != null,
+                        nearest.isEmpty() ? -1 : ByteBuffer.wrap(nearest.get(0).payload()).getInt(),
+                        nearest.isEmpty() ? -1 : nearest.get(0).cosine(),
+                        best != null && normal(best.candidate().text()).equals(normal(q)));
+                if (j % 100 == 0 || j == pairs.size() - 1) progress.update("query", j + 1, pairs.size());
+            }
+            long positives = pairs.stream().filter(p -> p.label() == 1).count();
+            ObjectNode out = Json.object();
+            out.put("pairs", pairs.size());
+            out.put("positives", positives);
+            Counts at = verified(pairs, outcomes, threshold);
+            out.put("threshold", threshold);
+            out.put("precision", round(at.precision()));
+            out.put("recall", round(at.recall(positives)));
+            out.put("false_hit_rate", round(pairs.isEmpty() ? 0 : (double) at.false_ / pairs.size()));
+            out.put("hits", at.correct + at.false_);
+            out.put("false_hits", at.false_);
+            long identical = 0;
+            for (int j = 0; j < outcomes.length; j++) {
+                Outcome o = outcomes[j];
+                boolean hit = o.bestIndex >= 0 && !o.refused && o.bestScore >= threshold;
+                if (hit && o.sameText && !(o.bestIndex == j && pairs.get(j).label() == 1)) identical++;
+            }
+            // Not part of the protocol: false hits whose cached question has exactly the query's
+            // words (the same question stored under another pair), shown so readers can judge them.
+            out.put("false_hits_identical_text", identical);
+            out.put("precision_identical_text_as_correct", round(at.correct + at.false_ == 0 ? 1
+                    : (double) (at.correct + identical) / (at.correct + at.false_)));
+            ArrayNode curve = out.putArray("curve");
+            for (int k = 50; k <= 99; k++) {
+                double t = k / 100.0;
+                Counts c = verified(pairs, outcomes, t);
+                curve.addObject().put("threshold", t).put("precision", round(c.precision())).put("recall", round(c.recall(positives)));
+            }
+            ArrayNode baseline = out.putArray("cosine_baseline_curve");
+            for (int k = 85; k <= 99; k++) {
+                double t = k / 100.0;
+                Counts c = cosineOnly(pairs, outcomes, t);
+                baseline.addObject().put("threshold", t).put("precision", round(c.precision())).put("recall", round(c.recall(positives)));
+            }
+            long[] search = new long[latency.length];
+            for (int j = 0; j < search.length; j++) search[j] = latency[j] - embedding[j];
+            out.put("lookup_p50_us", percentileMicros(latency, 0.50));
+            out.put("lookup_p99_us", percentileMicros(latency, 0.99));
+            out.put("embed_p50_us", percentileMicros(embedding, 0.50));
+            out.put("embed_p99_us", percentileMicros(embedding, 0.99));
+            out.put("search_p50_us", percentileMicros(search, 0.50));
+            out.put("search_p99_us", percentileMicros(search, 0.99));
+            out.put("bytes_per_entry", entries == 0 ? 0 : indexBytes / entries);
+            out.put("entries", entries);
+            return out;
+        }
+    }
+
+    private record Counts(long correct, long false_) {
+        double precision() { return correct + false_ == 0 ? 1 : (double) correct / (correct + false_); }
+        double recall(long positives) { return positives == 0 ? 0 : (double) correct / positives; }
+    }
+
+    private static Counts verified(List<QuestionPair> pairs, Outcome[] o, double t) {
+        long correct = 0, false_ = 0;
+        for (int j = 0; j < o.length; j++) {
+            if (o[j].bestIndex < 0 || o[j].refused || o[j].bestScore < t) continue;
+            if (o[j].bestIndex == j && pairs.get(j).label() == 1) correct++; else false_++;
+        }
+        return new Counts(correct, false_);
+    }
+
+    private static Counts cosineOnly(List<QuestionPair> pairs, Outcome[] o, double t) {
+        long correct = 0, false_ = 0;
+        for (int j = 0; j < o.length; j++) {
+            if (o[j].nearestIndex < 0 || o[j].nearestCosine < t) continue;
+            if (o[j].nearestIndex == j && pairs.get(j).label() == 1) correct++; else false_++;
+        }
+        return new Counts(correct, false_);
+    }
+
+    private static long percentileMicros(long[] nanos, double p) {
+        if (nanos.length == 0) return 0;
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.ceil(p * (sorted.length - 1))] / 1000;
+    }
+
+    private static String normal(String s) {
+        return String.join(" ", dev.tokenwise.core.cache.TextSignals.of(s).tokens());
+    }
+
+    static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}
