@@ -25,6 +25,13 @@ import picocli.CommandLine.Option;
 @Command(name = "overhead", mixinStandardHelpOptions = true,
         description = "Added latency of the gateway vs calling the upstream directly, at fixed request rates (open loop).")
 final class OverheadCommand implements Runnable {
+    /**
+     * Metrics on, but no per-request log line: a synchronous log line per request would measure the
+     * terminal, not the gateway (the request log is one switch away in production).
+     */
+    static final dev.tokenwise.gateway.config.ObservabilityConfig QUIET =
+            new dev.tokenwise.gateway.config.ObservabilityConfig(true, false, false, false);
+
     @Option(names = "--rates", split = ",", defaultValue = "500,1000,2000,5000",
             description = "Request rates per second (default ${DEFAULT-VALUE}).")
     List<Integer> rates;
@@ -52,7 +59,8 @@ final class OverheadCommand implements Runnable {
         Map<String, ModelConfig> upstreamModels = new LinkedHashMap<>();
         upstreamModels.put("gpt-4o", ModelConfig.mock("large", new ModelConfig.MockConfig(0, 0, 20)));
         GatewayConfig upstreamCfg = new GatewayConfig(null, upstreamModels)
-                .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("upstream").toString()));
+                .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("upstream").toString()))
+                .withObservability(QUIET).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off());
         OpenLoopLoad load = new OpenLoopLoad();
         try (Gateway upstream = Gateway.builder(upstreamCfg).start();
              BenchGateway gw = BenchGateway.start(upstream.baseUrl(), dir)) {
@@ -147,14 +155,27 @@ final class OverheadCommand implements Runnable {
         if (System.console() != null) System.err.print("\r\033[K");
     }
 
-    /** The gateway under test, configured with every stage on the request path. */
+    /**
+     * The gateway under test with every stage of the request path doing real work: a virtual key
+     * (auth), a budget (reserve and settle per request), the exact cache (every request misses:
+     * each body is unique), accounting into the SQLite ledger, metrics and the resilience stage.
+     */
     record BenchGateway(Gateway gateway, String[] headers) implements AutoCloseable {
         static BenchGateway start(String upstreamBaseUrl, Path dir) {
             Map<String, ModelConfig> models = new LinkedHashMap<>();
             models.put("gpt-4o", new ModelConfig("openai", "gpt-4o", upstreamBaseUrl, null, "large", null));
-            GatewayConfig cfg = new ConfigLoader(System::getenv).validate(new GatewayConfig(null, models)
-                    .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("gateway").toString())));
-            return new BenchGateway(Gateway.builder(cfg).start(), new String[0]);
+            GatewayConfig cfg = new GatewayConfig(null, models)
+                    .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("gateway").toString()))
+                    .withCache(dev.tokenwise.gateway.cache.CacheConfig.exactOnly())
+                    .withObservability(QUIET);
+            cfg = new ConfigLoader(System::getenv).validate(cfg);
+            // the key must exist before the gateway opens its key store
+            String secret;
+            try (dev.tokenwise.gateway.keys.Keys keys = dev.tokenwise.gateway.keys.Keys.open(cfg, java.time.InstantSource.system())) {
+                secret = keys.store().create("bench", "bench", new java.math.BigDecimal("1000000"),
+                        dev.tokenwise.gateway.keys.BudgetPeriod.MONTH).secret();
+            }
+            return new BenchGateway(Gateway.builder(cfg).start(), new String[] {"authorization", "Bearer " + secret});
         }
 
         List<String> stageNames() {
@@ -166,5 +187,4 @@ final class OverheadCommand implements Runnable {
             gateway.close();
         }
     }
-
 }

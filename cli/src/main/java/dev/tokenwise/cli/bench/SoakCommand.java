@@ -52,7 +52,8 @@ final class SoakCommand implements Runnable {
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         models.put("gpt-4o", ModelConfig.mock("large", new ModelConfig.MockConfig(0, 0, 20)));
         GatewayConfig upstreamCfg = new GatewayConfig(null, models)
-                .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("upstream").toString()));
+                .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("upstream").toString()))
+                .withObservability(OverheadCommand.QUIET).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off());
         OpenLoopLoad load = new OpenLoopLoad();
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

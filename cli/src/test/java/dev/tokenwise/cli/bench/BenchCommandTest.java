@@ -1,0 +1,54 @@
+package dev.tokenwise.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tokenwise.cli.Main;
+import dev.tokenwise.core.wire.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class BenchCommandTest {
+    private static synchronized String[] run(String... args) {
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            int code = Main.commandLine().execute(args);
+            return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(oldOut);
+        }
+    }
+
+    @Test
+    void bench_overhead_measures_direct_and_gateway_latency_in_the_same_run_through_the_full_pipeline() {
+        String[] r = run("bench", "overhead", "--rates", "50,100", "--duration", "1s", "--warmup", "300ms", "--json");
+        assertThat(r[0]).isEqualTo("0");
+        JsonNode j = Json.parse(r[1].strip());
+        assertThat(j.path("pipeline").asText()).contains("AuthStage", "BudgetStage", "CacheStage", "AccountingStage", "ProviderStage");
+        assertThat(j.path("rates")).hasSize(2);
+        for (JsonNode row : j.path("rates")) {
+            assertThat(row.path("direct").path("sent").asInt()).isEqualTo(row.path("rate").asInt());
+            assertThat(row.path("gateway").path("errors").asInt()).as("every request through the gateway succeeded").isZero();
+            assertThat(row.path("gateway").path("p50_us").asDouble()).isPositive();
+            assertThat(row.has("added_p50_us") && row.has("added_p99_us")).isTrue();
+        }
+        assertThat(j.path("highest_sustained_rps").asInt()).isIn(50, 100);
+    }
+
+    @Test
+    void a_malformed_duration_is_a_clear_usage_error() {
+        assertThat(run("bench", "overhead", "--duration", "soon")[0]).isEqualTo("2");
+    }
+
+    @Test
+    void soak_slope_is_the_least_squares_trend_without_the_warm_up_sample() {
+        var samples = Json.array();
+        double[] heap = {90, 10, 12, 14, 16};
+        for (int i = 0; i < heap.length; i++) samples.addObject().put("t_s", (i + 1) * 30).put("heap_after_gc_mb", heap[i]);
+        assertThat(SoakCommand.slope(samples, "heap_after_gc_mb") * 60).isCloseTo(4.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+}
