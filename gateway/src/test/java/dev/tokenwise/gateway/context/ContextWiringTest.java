@@ -78,7 +78,7 @@ class ContextWiringTest {
     void without_a_context_section_no_context_stage_but_the_batch_guard_is_in_the_pipeline() {
         try (TestGateway gw = TestGateway.embedded()) {
             List<String> names = gw.gateway().pipeline().stages().stream().map(s -> s.getClass().getSimpleName()).toList();
-            assertThat(names).endsWith("BatchStage", "ProviderStage")
+            assertThat(names).endsWith("BatchStage", "ResilienceStage", "ProviderStage")
                     .doesNotContain("DedupStage", "TrimStage", "OutputCapStage", "PromptCacheStage");
         }
     }
