@@ -92,6 +92,7 @@ public final class Gateway implements AutoCloseable {
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             List<Stage> stages = new ArrayList<>();
+            stages.add(dev.tokenwise.gateway.routing.RoutingStage.create(config.routing(), config.models()));
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);

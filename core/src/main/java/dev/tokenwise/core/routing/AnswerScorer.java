@@ -23,10 +23,53 @@ public final class AnswerScorer {
     private static final Pattern HEDGE = Pattern.compile("(?i)\\b(assum(e|ing)|approximately|not (enough|possible|clear)|cannot be determined|"
             + "unclear|however|but wait|mistake|let me re|actually)\\b");
 
+    /** The scorer shipped in the jar, trained by {@code tokenwise router train --cascade} on GSM8K. */
+    public static final String DEFAULT_RESOURCE = "/dev/tokenwise/core/routing/default-cascade.json";
+
     private final Logistic model;
+    private final List<Calibrator.Choice> calibration;
+    private final com.fasterxml.jackson.databind.node.ObjectNode trainedOn;
 
     AnswerScorer(Logistic model) {
+        this(model, List.of(), null);
+    }
+
+    public AnswerScorer(Logistic model, List<Calibrator.Choice> calibration, com.fasterxml.jackson.databind.node.ObjectNode trainedOn) {
+        if (model.weights().length != NAMES.size()) {
+            throw new IllegalArgumentException("scorer has " + model.weights().length + " weights, expected " + NAMES.size());
+        }
         this.model = model;
+        this.calibration = List.copyOf(calibration);
+        this.trainedOn = trainedOn == null ? dev.tokenwise.core.wire.Json.object() : trainedOn.deepCopy();
+    }
+
+    public List<Calibrator.Choice> calibration() { return calibration; }
+
+    /** The escalation threshold (on 1 − score) for a quality target: the smallest stored target at or above it. */
+    public java.util.Optional<Calibrator.Choice> thresholdFor(double qualityTarget) {
+        return Artifacts.thresholdFor(calibration, qualityTarget);
+    }
+
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        return Artifacts.toJson("cascade", NAMES, model, calibration, trainedOn);
+    }
+
+    public void save(java.nio.file.Path file) {
+        Artifacts.save(toJson(), file);
+    }
+
+    public static AnswerScorer load(java.nio.file.Path file) {
+        return fromJson(Artifacts.read(file), file.toString());
+    }
+
+    public static AnswerScorer bundled() {
+        return fromJson(Artifacts.resource(DEFAULT_RESOURCE), DEFAULT_RESOURCE);
+    }
+
+    static AnswerScorer fromJson(com.fasterxml.jackson.databind.JsonNode o, String source) {
+        Artifacts.check(o, "cascade", NAMES, source);
+        return new AnswerScorer(Artifacts.logistic(o), Artifacts.calibration(o),
+                o.get("trained_on") instanceof com.fasterxml.jackson.databind.node.ObjectNode on ? on : null);
     }
 
     /** Fits the scorer on answers rated acceptable or not. */

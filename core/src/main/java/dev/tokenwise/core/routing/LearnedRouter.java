@@ -1,15 +1,9 @@
 package dev.tokenwise.core.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.wire.Json;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +16,6 @@ import java.util.Optional;
 public final class LearnedRouter implements Router {
     /** The artifact shipped in the jar, trained by {@code tokenwise router train} on the MMLU data. */
     public static final String DEFAULT_RESOURCE = "/dev/tokenwise/core/routing/default-router.json";
-    public static final int FORMAT = 1;
 
     private final Logistic model;
     private final List<Calibrator.Choice> calibration;
@@ -40,10 +33,15 @@ public final class LearnedRouter implements Router {
 
     /** Fits the model (no calibration) on rated prompts. */
     public static LearnedRouter fit(List<LabelledPrompt> examples, double lambda) {
+        return fit(examples, lambda, PromptFeatures::extract);
+    }
+
+    /** Fits with a feature function (e.g. {@link PromptFeatures#memoised()}). */
+    public static LearnedRouter fit(List<LabelledPrompt> examples, double lambda, java.util.function.Function<String, double[]> features) {
         double[][] x = new double[examples.size()][];
         boolean[] y = new boolean[examples.size()];
         for (int i = 0; i < x.length; i++) {
-            x[i] = PromptFeatures.extract(examples.get(i).prompt());
+            x[i] = features.apply(examples.get(i).prompt());
             y[i] = !examples.get(i).weakOk();
         }
         return new LearnedRouter(Logistic.fit(x, y, lambda), List.of(), null);
@@ -70,92 +68,29 @@ public final class LearnedRouter implements Router {
      * or above it (stricter is safe), or empty when the target is stricter than every entry.
      */
     public Optional<Calibrator.Choice> thresholdFor(double qualityTarget) {
-        Calibrator.Choice best = null;
-        for (Calibrator.Choice c : calibration) {
-            if (c.qualityTarget() >= qualityTarget - 1e-12 && (best == null || c.qualityTarget() < best.qualityTarget())) best = c;
-        }
-        return Optional.ofNullable(best);
+        return Artifacts.thresholdFor(calibration, qualityTarget);
     }
 
     public ObjectNode toJson() {
-        ObjectNode o = Json.object();
-        o.put("kind", "learned");
-        o.put("format", FORMAT);
-        o.put("label", "weak_not_ok");
-        ArrayNode names = o.putArray("features");
-        PromptFeatures.NAMES.forEach(names::add);
-        array(o.putArray("mean"), model.mean());
-        array(o.putArray("scale"), model.scale());
-        array(o.putArray("weights"), model.weights());
-        o.put("bias", model.bias());
-        ArrayNode cal = o.putArray("calibration");
-        for (Calibrator.Choice c : calibration) {
-            ObjectNode e = cal.addObject();
-            e.put("quality_target", c.qualityTarget());
-            e.put("threshold", c.threshold());
-            e.put("expected_quality", c.expectedQuality());
-            e.put("lower_bound", c.lowerBound());
-            e.put("strong_share", c.strongShare());
-        }
-        o.set("trained_on", trainedOn);
-        return o;
+        return Artifacts.toJson("learned", PromptFeatures.NAMES, model, calibration, trainedOn);
     }
 
     public void save(Path file) {
-        try {
-            if (file.getParent() != null) Files.createDirectories(file.getParent());
-            Files.writeString(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()) + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Artifacts.save(toJson(), file);
     }
 
     public static LearnedRouter load(Path file) {
-        try {
-            return fromJson(Json.MAPPER.readTree(file.toFile()), file.toString());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read router " + file + ": " + e.getMessage(), e);
-        }
+        return fromJson(Artifacts.read(file), file.toString());
     }
 
     /** The router shipped in the jar. */
     public static LearnedRouter bundled() {
-        try (InputStream in = LearnedRouter.class.getResourceAsStream(DEFAULT_RESOURCE)) {
-            if (in == null) throw new IllegalStateException("bundled router " + DEFAULT_RESOURCE + " is missing from the jar");
-            return fromJson(Json.MAPPER.readTree(in), DEFAULT_RESOURCE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return fromJson(Artifacts.resource(DEFAULT_RESOURCE), DEFAULT_RESOURCE);
     }
 
     static LearnedRouter fromJson(JsonNode o, String source) {
-        if (!"learned".equals(o.path("kind").asText()) || o.path("format").asInt() != FORMAT) {
-            throw new IllegalArgumentException(source + ": not a learned router of format " + FORMAT);
-        }
-        List<String> names = new ArrayList<>();
-        o.path("features").forEach(n -> names.add(n.asText()));
-        if (!names.equals(PromptFeatures.NAMES)) {
-            throw new IllegalArgumentException(source + ": trained on features " + names + ", this version computes "
-                    + PromptFeatures.NAMES + "; retrain with 'tokenwise router train'");
-        }
-        Logistic m = new Logistic(doubles(o.path("mean")), doubles(o.path("scale")), doubles(o.path("weights")),
-                o.path("bias").asDouble());
-        List<Calibrator.Choice> cal = new ArrayList<>();
-        for (JsonNode e : o.path("calibration")) {
-            cal.add(new Calibrator.Choice(e.path("quality_target").asDouble(), e.path("threshold").asDouble(),
-                    e.path("expected_quality").asDouble(), e.path("lower_bound").asDouble(), e.path("strong_share").asDouble()));
-        }
-        JsonNode t = o.get("trained_on");
-        return new LearnedRouter(m, cal, t instanceof ObjectNode on ? on : null);
-    }
-
-    private static void array(ArrayNode a, double[] v) {
-        for (double d : v) a.add(d);
-    }
-
-    private static double[] doubles(JsonNode a) {
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) v[i] = a.get(i).asDouble();
-        return v;
+        Artifacts.check(o, "learned", PromptFeatures.NAMES, source);
+        return new LearnedRouter(Artifacts.logistic(o), Artifacts.calibration(o),
+                o.get("trained_on") instanceof ObjectNode on ? on : null);
     }
 }

@@ -40,6 +40,12 @@ public final class PromptFeatures {
 
     private PromptFeatures() {}
 
+    /** Features memoised per prompt text: evaluation and calibration refit on the same prompts many times. */
+    public static java.util.function.Function<String, double[]> memoised() {
+        java.util.Map<String, double[]> cache = new java.util.concurrent.ConcurrentHashMap<>();
+        return p -> cache.computeIfAbsent(p, PromptFeatures::extract);
+    }
+
     public static double[] extract(String prompt) {
         String p = prompt == null ? "" : prompt;
         String body = p.replaceFirst("(?s)\\s*Answer:\\s*$", "");

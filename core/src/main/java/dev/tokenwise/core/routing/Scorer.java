@@ -24,8 +24,12 @@ public interface Scorer {
 
     /** Trains the learned prompt router. */
     static Trainer learned(double lambda) {
+        java.util.function.Function<String, double[]> features = PromptFeatures.memoised();
         return new Trainer() {
-            public Scorer train(List<LabelledPrompt> examples) { return of(LearnedRouter.fit(examples, lambda)); }
+            public Scorer train(List<LabelledPrompt> examples) {
+                LearnedRouter r = LearnedRouter.fit(examples, lambda, features);
+                return p -> r.model().probability(features.apply(p.prompt()));
+            }
             public String kind() { return "learned"; }
         };
     }

@@ -103,6 +103,7 @@ public final class ConfigLoader {
                 }
             }
         }
+        errors.addAll(c.routing().problems(c.models()));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));
         }

@@ -9,11 +9,18 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param routing which cheaper model answers which requests (disabled by default)
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models,
+                            dev.tokenwise.gateway.routing.RoutingConfig routing) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
+        if (routing == null) routing = dev.tokenwise.gateway.routing.RoutingConfig.disabled();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+        this(server, models, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -37,7 +44,11 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         return new GatewayConfig(ServerConfig.defaults(), m);
     }
 
+    public GatewayConfig withRouting(dev.tokenwise.gateway.routing.RoutingConfig r) {
+        return new GatewayConfig(server, models, r);
+    }
+
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models);
+        return new GatewayConfig(s, models, routing);
     }
 }
