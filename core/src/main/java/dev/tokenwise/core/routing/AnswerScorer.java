@@ -17,6 +17,7 @@ public final class AnswerScorer {
             "final_matches_last_result", "hedging", "lines", "question_log_chars", "question_numbers");
 
     private static final Pattern FINAL = Pattern.compile("####\\s*\\$?\\s*-?[\\d,]*\\.?\\d+");
+    private static final Pattern CUT_NUMBER = Pattern.compile("\\d,\\d{0,2}$");
     private static final Pattern NUM = Pattern.compile("-?\\d[\\d,]*(\\.\\d+)?|-?\\.\\d+");
     private static final Pattern CALC = Pattern.compile("<<([^<>=]+)=([^<>]+)>>");
     private static final Pattern INLINE = Pattern.compile("(-?\\$?\\d[\\d,]*(?:\\.\\d+)?(?:\\s*[-+*/x×÷]\\s*\\$?\\d[\\d,]*(?:\\.\\d+)?)+)\\s*=\\s*\\$?(-?\\d[\\d,]*(?:\\.\\d+)?)");
@@ -51,7 +52,7 @@ public final class AnswerScorer {
     }
 
     public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
-        return Artifacts.toJson("cascade", NAMES, model, calibration, trainedOn);
+        return Artifacts.toJson("cascade", NAMES, java.util.Map.of("weak_ok", model), calibration, trainedOn);
     }
 
     public void save(java.nio.file.Path file) {
@@ -68,7 +69,7 @@ public final class AnswerScorer {
 
     static AnswerScorer fromJson(com.fasterxml.jackson.databind.JsonNode o, String source) {
         Artifacts.check(o, "cascade", NAMES, source);
-        return new AnswerScorer(Artifacts.logistic(o), Artifacts.calibration(o),
+        return new AnswerScorer(Artifacts.logistic(o, "weak_ok", source), Artifacts.calibration(o),
                 o.get("trained_on") instanceof com.fasterxml.jackson.databind.node.ObjectNode on ? on : null);
     }
 
@@ -93,8 +94,10 @@ public final class AnswerScorer {
         String lastLine = a.lines().reduce((x, y) -> y).orElse("");
         boolean endsNumber = NUM.matcher(lastLine).find();
         char last = a.isEmpty() ? ' ' : a.charAt(a.length() - 1);
+        // cut off mid-sentence, inside a calculator annotation, or mid-number ("130,00")
         boolean truncated = a.isEmpty() || !(last == '.' || last == '!' || last == '?' || Character.isDigit(last)
-                || last == ')' || last == '*' || last == '$' || last == '%' || last == '"');
+                || last == ')' || last == '*' || last == '$' || last == '%' || last == '"')
+                || a.lastIndexOf("<<") > a.lastIndexOf(">>") || CUT_NUMBER.matcher(a).find();
         int calcs = 0;
         int calcErrors = 0;
         String lastResult = null;

@@ -19,17 +19,22 @@ final class Artifacts {
 
     private Artifacts() {}
 
-    static ObjectNode toJson(String kind, List<String> features, Logistic model, List<Calibrator.Choice> calibration,
-                             ObjectNode trainedOn) {
+    /** @param models named logistic models, e.g. {@code weak_ok} and {@code strong_ok} */
+    static ObjectNode toJson(String kind, List<String> features, java.util.Map<String, Logistic> models,
+                             List<Calibrator.Choice> calibration, ObjectNode trainedOn) {
         ObjectNode o = Json.object();
         o.put("kind", kind);
         o.put("format", FORMAT);
         ArrayNode names = o.putArray("features");
         features.forEach(names::add);
-        array(o.putArray("mean"), model.mean());
-        array(o.putArray("scale"), model.scale());
-        array(o.putArray("weights"), model.weights());
-        o.put("bias", model.bias());
+        ObjectNode ms = o.putObject("models");
+        models.forEach((name, model) -> {
+            ObjectNode m = ms.putObject(name);
+            array(m.putArray("mean"), model.mean());
+            array(m.putArray("scale"), model.scale());
+            array(m.putArray("weights"), model.weights());
+            m.put("bias", model.bias());
+        });
         ArrayNode cal = o.putArray("calibration");
         for (Calibrator.Choice c : calibration) {
             ObjectNode e = cal.addObject();
@@ -56,7 +61,13 @@ final class Artifacts {
         }
     }
 
-    static Logistic logistic(JsonNode o) {
+    static Logistic logistic(JsonNode root, String name, String source) {
+        JsonNode o = root.path("models").path(name);
+        if (!o.isObject()) throw new IllegalArgumentException(source + ": no model '" + name + "'");
+        if (o.path("weights").size() != root.path("features").size()) {
+            throw new IllegalArgumentException(source + ": model '" + name + "' has " + o.path("weights").size()
+                    + " weights for " + root.path("features").size() + " features");
+        }
         return new Logistic(doubles(o.path("mean")), doubles(o.path("scale")), doubles(o.path("weights")), o.path("bias").asDouble());
     }
 

@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A router learned from rated prompts: logistic regression on {@link PromptFeatures}, predicting
- * that the weak model's answer is not acceptable. Stored as a small JSON artifact with its
+ * A router learned from rated prompts: two logistic regressions on {@link PromptFeatures}, one
+ * for "the weak model's answer is acceptable" and one for the strong model's; the difficulty is
+ * the expected gain of the strong model, {@code (1 + P(strong ok) − P(weak ok)) / 2}. Predicting
+ * the gain rather than only the weak model's failures keeps questions both models fail (no gain
+ * from paying for the strong one) from crowding out the ones that pay off. Stored as a small JSON artifact with its
  * calibration table (quality target → threshold), so a deployment picks a threshold without
  * seeing any curve.
  */
@@ -17,16 +20,20 @@ public final class LearnedRouter implements Router {
     /** The artifact shipped in the jar, trained by {@code tokenwise router train} on the MMLU data. */
     public static final String DEFAULT_RESOURCE = "/dev/tokenwise/core/routing/default-router.json";
 
-    private final Logistic model;
+    private final Logistic weak;
+    private final Logistic strong;
     private final List<Calibrator.Choice> calibration;
     private final ObjectNode trainedOn;
 
-    public LearnedRouter(Logistic model, List<Calibrator.Choice> calibration, ObjectNode trainedOn) {
-        if (model.weights().length != PromptFeatures.NAMES.size()) {
-            throw new IllegalArgumentException("router has " + model.weights().length + " weights but there are "
-                    + PromptFeatures.NAMES.size() + " features");
+    public LearnedRouter(Logistic weak, Logistic strong, List<Calibrator.Choice> calibration, ObjectNode trainedOn) {
+        for (Logistic m : List.of(weak, strong)) {
+            if (m.weights().length != PromptFeatures.NAMES.size()) {
+                throw new IllegalArgumentException("router has " + m.weights().length + " weights but there are "
+                        + PromptFeatures.NAMES.size() + " features");
+            }
         }
-        this.model = model;
+        this.weak = weak;
+        this.strong = strong;
         this.calibration = List.copyOf(calibration);
         this.trainedOn = trainedOn == null ? Json.object() : trainedOn.deepCopy();
     }
@@ -39,28 +46,37 @@ public final class LearnedRouter implements Router {
     /** Fits with a feature function (e.g. {@link PromptFeatures#memoised()}). */
     public static LearnedRouter fit(List<LabelledPrompt> examples, double lambda, java.util.function.Function<String, double[]> features) {
         double[][] x = new double[examples.size()][];
-        boolean[] y = new boolean[examples.size()];
+        boolean[] w = new boolean[examples.size()];
+        boolean[] s = new boolean[examples.size()];
         for (int i = 0; i < x.length; i++) {
             x[i] = features.apply(examples.get(i).prompt());
-            y[i] = !examples.get(i).weakOk();
+            w[i] = examples.get(i).weakOk();
+            s[i] = examples.get(i).strongOk();
         }
-        return new LearnedRouter(Logistic.fit(x, y, lambda), List.of(), null);
+        return new LearnedRouter(Logistic.fit(x, w, lambda), Logistic.fit(x, s, lambda), List.of(), null);
     }
 
     @Override
     public double difficulty(String prompt) {
-        return model.probability(PromptFeatures.extract(prompt));
+        return difficulty(PromptFeatures.extract(prompt));
+    }
+
+    /** Difficulty from an already extracted feature vector. */
+    public double difficulty(double[] features) {
+        return (1 + strong.probability(features) - weak.probability(features)) / 2;
     }
 
     @Override
     public String kind() { return "learned"; }
 
-    public Logistic model() { return model; }
+    public Logistic weakModel() { return weak; }
+
+    public Logistic strongModel() { return strong; }
 
     public List<Calibrator.Choice> calibration() { return calibration; }
 
     public LearnedRouter withCalibration(List<Calibrator.Choice> c, ObjectNode trainedOn) {
-        return new LearnedRouter(model, c, trainedOn);
+        return new LearnedRouter(weak, strong, c, trainedOn);
     }
 
     /**
@@ -72,7 +88,7 @@ public final class LearnedRouter implements Router {
     }
 
     public ObjectNode toJson() {
-        return Artifacts.toJson("learned", PromptFeatures.NAMES, model, calibration, trainedOn);
+        return Artifacts.toJson("learned", PromptFeatures.NAMES, java.util.Map.of("weak_ok", weak, "strong_ok", strong), calibration, trainedOn);
     }
 
     public void save(Path file) {
@@ -90,7 +106,8 @@ public final class LearnedRouter implements Router {
 
     static LearnedRouter fromJson(JsonNode o, String source) {
         Artifacts.check(o, "learned", PromptFeatures.NAMES, source);
-        return new LearnedRouter(Artifacts.logistic(o), Artifacts.calibration(o),
+        return new LearnedRouter(Artifacts.logistic(o, "weak_ok", source), Artifacts.logistic(o, "strong_ok", source),
+                Artifacts.calibration(o),
                 o.get("trained_on") instanceof ObjectNode on ? on : null);
     }
 }

@@ -28,7 +28,7 @@ public interface Scorer {
         return new Trainer() {
             public Scorer train(List<LabelledPrompt> examples) {
                 LearnedRouter r = LearnedRouter.fit(examples, lambda, features);
-                return p -> r.model().probability(features.apply(p.prompt()));
+                return p -> r.difficulty(features.apply(p.prompt()));
             }
             public String kind() { return "learned"; }
         };
