@@ -12,6 +12,7 @@ public final class RulesRouter implements Router {
         FAQ_LOOKUP(Tier.SMALL), SLOT_EXTRACTION(Tier.SMALL), SIMPLE_CLASSIFICATION(Tier.SMALL),
         STRUCTURED_EXTRACTION(Tier.SMALL), DRAFTING(Tier.MID), CODE_SNIPPET(Tier.MID),
         LONG_SUMMARISATION(Tier.MID), COMPLEX_REASONING(Tier.LARGE), MULTI_STEP_ANALYSIS(Tier.LARGE),
+        CREATIVE_OR_RESEARCH(Tier.LARGE),
         UNKNOWN(Tier.LARGE);
 
         public final Tier tier;
@@ -44,7 +45,9 @@ public final class RulesRouter implements Router {
     private static final Pattern CODE = Pattern.compile("(?i)```|\\b(function|snippet|regex|sql|python|java(script)?|typescript|bash|"
             + "code|implement|refactor|unit test|class|method)\\b");
     private static final Pattern DRAFT = Pattern.compile("(?i)\\b(write|draft|compose|rewrite|rephrase|reply to|respond to|"
-            + "email|letter|blog|post|announcement|cover letter|essay|story|poem)\\b");
+            + "email|letter|blog|post|announcement|cover letter)\\b");
+    private static final Pattern CREATIVE = Pattern.compile("(?i)\\b(story|poem|novel|screenplay|lyrics|creative|research|"
+            + "literature review|brainstorm)\\b");
     private static final Pattern SUMMARISE = Pattern.compile("(?i)\\b(summari[sz]e|summary|tl;?dr|key points|condense)\\b");
     private static final Pattern EXTRACT = Pattern.compile("(?i)\\b(extract|parse|pull out|fill in|fields?|json|structured|"
             + "as a table|list (all|the) )\\b");
@@ -66,6 +69,7 @@ public final class RulesRouter implements Router {
         if (summarise && p.length() >= LONG_TEXT) return Task.LONG_SUMMARISATION;
         if (REASONING.matcher(p).find() || math > 0.02) return Task.COMPLEX_REASONING;
         if (ANALYSIS.matcher(p).find()) return Task.MULTI_STEP_ANALYSIS;
+        if (CREATIVE.matcher(p).find()) return Task.CREATIVE_OR_RESEARCH;
         if (CODE.matcher(p).find()) return Task.CODE_SNIPPET;
         if (DRAFT.matcher(p).find()) return Task.DRAFTING;
         if (summarise) return Task.LONG_SUMMARISATION;

@@ -25,6 +25,7 @@ class RoutersTest {
         assertThat(RulesRouter.classify("Analyze our churn numbers and recommend a plan")).isEqualTo(RulesRouter.Task.MULTI_STEP_ANALYSIS);
         assertThat(RulesRouter.classify("Summarize this report: " + "The quarter went well. ".repeat(400)))
                 .isEqualTo(RulesRouter.Task.LONG_SUMMARISATION);
+        assertThat(RulesRouter.classify("Write a short story about a lighthouse keeper")).isEqualTo(RulesRouter.Task.CREATIVE_OR_RESEARCH);
         RulesRouter r = new RulesRouter();
         assertThat(r.difficulty("What are your business hours?")).isLessThan(r.difficulty("Draft a polite email"));
         assertThat(r.difficulty("Draft a polite email")).isLessThan(r.difficulty("Prove Fermat's little theorem step by step"));
