@@ -1,5 +1,6 @@
 package dev.tokenwise.gateway.routing;
 
+import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.routing.AnswerScorer;
 import dev.tokenwise.core.routing.Calibrator;
 import dev.tokenwise.core.routing.LearnedRouter;
@@ -109,7 +110,14 @@ public final class RoutingStage implements Stage {
 
     private Reply cascade(Exchange ex, Chain next, String strong, String weak, double target) {
         Exchange weakEx = ex.withRequest(ex.request().withModel(weak));
-        Reply first = next.proceed(weakEx);
+        Reply first;
+        try {
+            first = next.proceed(weakEx);
+        } catch (GatewayException e) {
+            // the small model failing is a reason to escalate, never to fail the request
+            return serve(ex, next, strong).withApplied(new Applied(Applied.CASCADE,
+                    strong + " -> " + weak + " -> " + strong + " (small model failed: " + e.getMessage() + ")"));
+        }
         double score = cascade.score(promptOf(ex.request()), first.response().text());
         double threshold = threshold(cascade.calibration(), target, "routing.cascade_file");
         if (1 - score < threshold) {

@@ -143,6 +143,20 @@ class RoutingStageTest {
     }
 
     @Test
+    void a_failing_small_model_in_a_cascade_escalates_instead_of_failing_the_request() {
+        Stage terminal = (ex, next) -> {
+            if (ex.request().model().equals("gpt-4o-mini")) {
+                throw dev.tokenwise.core.error.GatewayException.upstream("mock", "upstream returned 500", null);
+            }
+            return answers(m -> "#### 4").handle(ex, next);
+        };
+        Reply r = run(routing("cascade", List.of(), List.of()), terminal, "gpt-4o", "What is 2 + 2?", Map.of());
+        assertThat(r.servedModel()).isEqualTo("gpt-4o");
+        assertThat(r.calls()).extracting(UpstreamCall::model).containsExactly("gpt-4o");
+        assertThat(r.applied()).singleElement().satisfies(a -> assertThat(a.detail()).contains("small model failed"));
+    }
+
+    @Test
     void a_routing_section_with_unknown_models_is_rejected_at_load_naming_the_keys() {
         String yaml = """
                 models:
