@@ -107,6 +107,17 @@ final class CurvePlot {
         draw(g, random, lo, hi, new Color(0x999999));
         draw(g, oracle, lo, hi, new Color(0x2a9d8f));
         draw(g, router, lo, hi, new Color(0xe76f51));
+        g.setColor(Color.BLACK);
+        for (int i = 0; i <= 4; i++) {
+            double acc = lo + i * (hi - lo) / 4;
+            g.drawString(String.format(Locale.ROOT, "%.2f", acc), 8, (int) y(acc, lo, hi) + 4);
+        }
+        String[] names = {"router", "oracle", "random"};
+        Color[] colors = {new Color(0xe76f51), new Color(0x2a9d8f), new Color(0x999999)};
+        for (int i = 0; i < names.length; i++) {
+            g.setColor(colors[i]);
+            g.drawString(names[i], W - R - 80, H - B - 60 + i * 16);
+        }
         g.dispose();
         return img;
     }
