@@ -143,6 +143,21 @@ class RoutingStageTest {
     }
 
     @Test
+    void an_escalated_cascade_is_billed_for_both_calls_end_to_end() {
+        try (TestGateway gw = TestGateway.start(BASE.withRouting(routing("cascade", List.of(), List.of())))) {
+            String b = body("gpt-4o", "A farmer has 12 cows and buys 7 more. How many cows does he have?");
+            HttpResponse<String> cascaded = gw.post("/chat/completions", b);
+            HttpResponse<String> direct = gw.post("/chat/completions", b, Map.of("x-tokenwise-route", "off"));
+            assertThat(cascaded.statusCode()).isEqualTo(200);
+            // the mock small model answers without any number, so the scorer escalates
+            assertThat(cascaded.headers().firstValue("x-tokenwise-served-model")).hasValue("gpt-4o");
+            double both = Double.parseDouble(cascaded.headers().firstValue("x-tokenwise-cost-usd").orElseThrow());
+            double strongOnly = Double.parseDouble(direct.headers().firstValue("x-tokenwise-cost-usd").orElseThrow());
+            assertThat(both).isGreaterThan(strongOnly);
+        }
+    }
+
+    @Test
     void a_failing_small_model_in_a_cascade_escalates_instead_of_failing_the_request() {
         Stage terminal = (ex, next) -> {
             if (ex.request().model().equals("gpt-4o-mini")) {
