@@ -32,10 +32,22 @@ final class MockUpstreamCommand implements Runnable {
             models.put(e.getKey(), ModelConfig.mock(e.getValue().tier(),
                     new ModelConfig.MockConfig(ttftMs, tokensPerSecond, answerTokens)));
         }
-        GatewayConfig cfg = new GatewayConfig(GatewayConfig.embeddedDefault().server().withPort(port), models);
+        // its own throwaway data dir: a mock upstream must never write into the ledger of a gateway run from the same directory
+        String dataDir;
+        try {
+            java.nio.file.Path d = java.nio.file.Files.createTempDirectory("tokenwise-mock-upstream");
+            dataDir = d.toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        GatewayConfig cfg = new GatewayConfig(GatewayConfig.embeddedDefault().server().withPort(port).withDataDir(dataDir), models);
         Gateway gw = Gateway.builder(cfg).start();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> { gw.close(); stopped.countDown(); }));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gw.close();
+            DemoCommand.deleteQuietly(java.nio.file.Path.of(dataDir));
+            stopped.countDown();
+        }));
         System.out.println("mock upstream listening on " + gw.baseUrl());
         System.out.flush();
         try {

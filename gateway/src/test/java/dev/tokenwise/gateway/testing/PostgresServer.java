@@ -42,8 +42,26 @@ public final class PostgresServer implements AutoCloseable {
                     "-c", "fsync=off", "-c", "max_connections=200")))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             ExternalServer.awaitPort(port, Duration.ofSeconds(60), p, log);
-            ExternalServer.run(as(root, List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
-                    Integer.toString(port), "-U", "tokenwise", "tokenwise")), log);
+            // the port opens before the server accepts sessions ("the database system is starting up"): retry
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    ExternalServer.run(as(root, List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p",
+                            Integer.toString(port), "-U", "tokenwise", "tokenwise")), log);
+                    break;
+                } catch (IllegalStateException notReady) {
+                    if (System.nanoTime() > deadline || !p.isAlive()) {
+                        p.destroyForcibly(); // never leave a server behind when start fails
+                        throw notReady;
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw notReady;
+                    }
+                }
+            }
             return new PostgresServer(p, port, dir);
         } catch (IOException e) {
             throw new IllegalStateException("cannot start PostgreSQL", e);
