@@ -27,6 +27,7 @@ import dev.tokenwise.gateway.provider.replay.ReplayProvider;
 import dev.tokenwise.gateway.resilience.CircuitBreaker;
 import dev.tokenwise.gateway.resilience.ResilienceStage;
 import dev.tokenwise.gateway.resilience.Sleeper;
+import dev.tokenwise.gateway.routing.RoutingStage;
 import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.AuthStage;
@@ -235,6 +236,8 @@ public final class Gateway implements AutoCloseable {
         }
 
         private Gateway assemble() {
+            // routing loads its artifacts first: a bad one fails startup before anything is opened
+            Stage routing = RoutingStage.create(config.routing(), config.models());
             keys = open(Keys.open(config, clock));
             refuseOpenNonLoopback(config, keys);
             prices = config.pricing().catalog();
@@ -253,6 +256,7 @@ public final class Gateway implements AutoCloseable {
             stages.add(new BudgetStage(keys.store(), keys.budgets(), prices, clock, config.keys(), config.models().keySet()));
             ResponseCache cache = open(ResponseCache.from(config.cache(), Path.of(config.server().dataDir()), nanoTime::getAsLong));
             stages.add(new CacheStage(cache, clock));
+            stages.add(routing);
             // finished batch-job requests are priced and recorded by the same accounting stage
             AccountingStage accountingStage = accounting;
             context = open(ContextStages.create(config.context(), registry, clock, nanoTime, env,

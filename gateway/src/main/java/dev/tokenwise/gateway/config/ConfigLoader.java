@@ -166,6 +166,7 @@ public final class ConfigLoader {
         errors.addAll(ledgerProblems(c.ledger()));
         c.keys().validate(errors);
         errors.addAll(c.context().validate(c.models()));
+        errors.addAll(c.routing().problems(c.models()));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));
         }

@@ -14,11 +14,12 @@ import java.util.Map;
  * @param ledger where request records are stored
  * @param keys virtual API keys and budgets
  * @param cache exact and semantic response caching
+ * @param routing which model answers each request
  * @param context history trimming, output caps, prompt caching and batching
  * @param observability metrics, request logs and tracing
  * @param resilience retries, fallbacks and circuit breaking
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing, LedgerConfig ledger, KeysConfig keys, dev.tokenwise.gateway.cache.CacheConfig cache, dev.tokenwise.gateway.context.ContextConfig context, ObservabilityConfig observability, ResilienceConfig resilience) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing, LedgerConfig ledger, KeysConfig keys, dev.tokenwise.gateway.cache.CacheConfig cache, dev.tokenwise.gateway.routing.RoutingConfig routing, dev.tokenwise.gateway.context.ContextConfig context, ObservabilityConfig observability, ResilienceConfig resilience) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
@@ -26,6 +27,7 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
         if (ledger == null) ledger = LedgerConfig.defaults();
         if (keys == null) keys = KeysConfig.defaults();
         if (cache == null) cache = dev.tokenwise.gateway.cache.CacheConfig.disabled();
+        if (routing == null) routing = dev.tokenwise.gateway.routing.RoutingConfig.disabled();
         if (context == null) context = dev.tokenwise.gateway.context.ContextConfig.NONE;
         if (observability == null) observability = ObservabilityConfig.defaults();
         if (resilience == null) resilience = ResilienceConfig.defaults();
@@ -33,7 +35,7 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
 
     /** Only listener and models; every other section at its defaults. */
     public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
-        this(server, models, null, null, null, null, null, null, null);
+        this(server, models, null, null, null, null, null, null, null, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -76,38 +78,42 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
     }
 
     public GatewayConfig withServer(ServerConfig v) {
-        return new GatewayConfig(v, models, pricing, ledger, keys, cache, context, observability, resilience);
+        return new GatewayConfig(v, models, pricing, ledger, keys, cache, routing, context, observability, resilience);
     }
 
     public GatewayConfig withModels(Map<String, ModelConfig> v) {
-        return new GatewayConfig(server, v, pricing, ledger, keys, cache, context, observability, resilience);
+        return new GatewayConfig(server, v, pricing, ledger, keys, cache, routing, context, observability, resilience);
     }
 
     public GatewayConfig withPricing(PricingConfig v) {
-        return new GatewayConfig(server, models, v, ledger, keys, cache, context, observability, resilience);
+        return new GatewayConfig(server, models, v, ledger, keys, cache, routing, context, observability, resilience);
     }
 
     public GatewayConfig withLedger(LedgerConfig v) {
-        return new GatewayConfig(server, models, pricing, v, keys, cache, context, observability, resilience);
+        return new GatewayConfig(server, models, pricing, v, keys, cache, routing, context, observability, resilience);
     }
 
     public GatewayConfig withKeys(KeysConfig v) {
-        return new GatewayConfig(server, models, pricing, ledger, v, cache, context, observability, resilience);
+        return new GatewayConfig(server, models, pricing, ledger, v, cache, routing, context, observability, resilience);
     }
 
     public GatewayConfig withCache(dev.tokenwise.gateway.cache.CacheConfig v) {
-        return new GatewayConfig(server, models, pricing, ledger, keys, v, context, observability, resilience);
+        return new GatewayConfig(server, models, pricing, ledger, keys, v, routing, context, observability, resilience);
+    }
+
+    public GatewayConfig withRouting(dev.tokenwise.gateway.routing.RoutingConfig v) {
+        return new GatewayConfig(server, models, pricing, ledger, keys, cache, v, context, observability, resilience);
     }
 
     public GatewayConfig withContext(dev.tokenwise.gateway.context.ContextConfig v) {
-        return new GatewayConfig(server, models, pricing, ledger, keys, cache, v, observability, resilience);
+        return new GatewayConfig(server, models, pricing, ledger, keys, cache, routing, v, observability, resilience);
     }
 
     public GatewayConfig withObservability(ObservabilityConfig v) {
-        return new GatewayConfig(server, models, pricing, ledger, keys, cache, context, v, resilience);
+        return new GatewayConfig(server, models, pricing, ledger, keys, cache, routing, context, v, resilience);
     }
 
     public GatewayConfig withResilience(ResilienceConfig v) {
-        return new GatewayConfig(server, models, pricing, ledger, keys, cache, context, observability, v);
+        return new GatewayConfig(server, models, pricing, ledger, keys, cache, routing, context, observability, v);
     }
 }
