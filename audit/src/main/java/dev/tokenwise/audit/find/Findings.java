@@ -136,15 +136,7 @@ public final class Findings {
     }
 
     private Finding batchable() throws SQLException {
-        // offline features: named like jobs, or never streamed and concentrated in a few hours of the day
-        String perFeature = """
-                SELECT feature, count(*) AS n, bool_or(stream) AS streamed,
-                       max(h_n) / count(*)::DOUBLE AS top4h
-                FROM (SELECT feature, stream, sum(1) OVER (PARTITION BY feature, hour(epoch_ms(ts_ms)) // 4) AS h_n FROM requests)
-                GROUP BY feature""";
-        String batch = "SELECT feature FROM (" + perFeature + ") WHERE feature <> 'untagged' AND NOT streamed AND "
-                + "(regexp_matches(lower(feature), '" + BATCH_NAME_REGEX + "') OR (n >= 50 AND top4h >= 0.8))";
-        String where = "feature IN (" + batch + ")";
+        String where = "feature IN (" + batchFeaturesSql() + ")";
         double[] t = totals("SELECT count(*), sum(input+output), sum(cost), sum(cost) * " + BATCH_DISCOUNT + " FROM requests WHERE " + where);
         List<Finding.Example> ex = examples("SELECT model, feature, any_value(prompt), count(*), sum(cost) * " + BATCH_DISCOUNT
                 + " s FROM requests WHERE " + where + " GROUP BY model, feature ORDER BY s DESC LIMIT 5");
@@ -152,6 +144,17 @@ public final class Findings {
                 "never-streamed features named like jobs " + BATCH_NAME_REGEX + " or with >= 80% of requests in one 4-hour "
                         + "block of the day; saving = the batch APIs' 50% discount",
                 "Send these features through the provider's batch API", ex);
+    }
+
+    /**
+     * Offline features: never streamed, and named like jobs or with at least 80% of their
+     * requests (of at least 50) in one 4-hour block of the day.
+     */
+    public static String batchFeaturesSql() {
+        return "SELECT feature FROM (SELECT feature, count(*) AS n, bool_or(stream) AS streamed, max(h_n) / count(*)::DOUBLE AS top4h "
+                + "FROM (SELECT feature, stream, sum(1) OVER (PARTITION BY feature, hour(epoch_ms(ts_ms)) // 4) AS h_n FROM requests) "
+                + "GROUP BY feature) WHERE feature <> 'untagged' AND NOT streamed AND (regexp_matches(lower(feature), '"
+                + BATCH_NAME_REGEX + "') OR (n >= 50 AND top4h >= 0.8))";
     }
 
     private Finding finding(String id, String title, String strategy, double[] t, String note, String action, List<Finding.Example> ex) {
