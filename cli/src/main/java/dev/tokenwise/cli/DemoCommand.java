@@ -18,8 +18,25 @@ import picocli.CommandLine.Command;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Start an embedded gateway, send a scripted workload through it with a real HTTP client, and show what happened.")
 final class DemoCommand implements Runnable {
+    @picocli.CommandLine.Option(names = "--generate-log", paramLabel = "N",
+            description = "Instead of the demo, write a synthetic OpenAI-JSONL log of N requests shaped like the seed scenario (see --out).")
+    Long generateLog;
+
+    @picocli.CommandLine.Option(names = "--out", description = "Where --generate-log writes the log.")
+    Path out;
+
+    @picocli.CommandLine.Option(names = "--seed", defaultValue = "1", description = "Seed of the generated log (default: ${DEFAULT-VALUE}).")
+    long seed;
+
     @Override
     public void run() {
+        if (generateLog != null) {
+            if (out == null) throw new UserException("--generate-log needs --out FILE");
+            if (generateLog < 1) throw new UserException("--generate-log must be at least 1, was " + generateLog);
+            long n = dev.tokenwise.audit.generate.SeedLog.write(generateLog, out, seed);
+            System.out.println("wrote " + n + " requests to " + out);
+            return;
+        }
         try {
             Path data = Files.createTempDirectory("tokenwise-demo");
             GatewayConfig cfg = GatewayConfig.embeddedDefault();

@@ -93,7 +93,7 @@ public final class AuditDb implements AutoCloseable {
         String small = ModelTiers.smallFor(r.model());
         Pricer.Rates p = pricer.rates(r.model());
         Pricer.Rates ps = pricer.rates(small);
-        boolean nearCandidate = r.hasText() && r.messageCount() <= 3 && r.prompt().length() >= 8;
+        boolean nearCandidate = nearCandidate(r);
         a.beginRow();
         a.append(rows);
         a.append(r.time().toEpochMilli());
@@ -123,6 +123,28 @@ public final class AuditDb implements AutoCloseable {
         str(a, cut(r.answer()));
         a.endRow();
     }
+
+    /**
+     * Semantic-cache candidates are short single-turn questions without numbers: a templated
+     * prompt that differs only in an order number or a pasted ticket must never share an answer.
+     */
+    static boolean nearCandidate(LogRecord r) {
+        if (!r.hasText() || r.messageCount() > 3 || r.prompt().length() < 8 || r.prompt().length() > 300) return false;
+        String p = r.prompt();
+        int words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (Character.isDigit(c)) return false;
+            boolean letter = Character.isLetter(c);
+            if (letter && !inWord) words++;
+            inWord = letter;
+        }
+        return words <= MAX_FAQ_WORDS;
+    }
+
+    /** Longest prompt (in words) treated as a possible static FAQ. */
+    static final int MAX_FAQ_WORDS = 30;
 
     private static void str(DuckDBAppender a, String s) throws SQLException {
         if (s == null) a.appendNull(); else a.append(s);

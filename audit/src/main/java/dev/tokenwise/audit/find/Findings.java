@@ -81,8 +81,8 @@ public final class Findings {
                 + "sum(cost) FILTER (rn_exact = 1 AND rn_cluster > 1) s FROM (" + base + ") GROUP BY model, cluster "
                 + "HAVING count(DISTINCT req_hash) > 1 ORDER BY s DESC LIMIT 5");
         return finding("near_duplicates", "Near-duplicates and static FAQs", "cache-semantic", t,
-                "first occurrences of a paraphrase (SimHash distance <= " + SimHash.MAX_DISTANCE + ") of an earlier single-turn prompt on the "
-                        + "same model; exact repeats are counted under exact_repeats. Candidates: verify with embeddings before serving",
+                "first occurrences of a paraphrase (SimHash distance <= " + SimHash.MAX_DISTANCE + ") of an earlier short single-turn "
+                        + "question without numbers on the same model; exact repeats are counted under exact_repeats. Candidates: verify with embeddings before serving",
                 "Turn on the semantic cache (or fixed FAQ answers) for these prompts", ex);
     }
 

@@ -73,9 +73,23 @@ final class ChatShapes {
         if (out < 0) out = answer == null ? 0 : counter.count(answer);
         long max = request.path("max_completion_tokens").asLong(request.path("max_tokens").asLong(-1));
         boolean stream = request.path("stream").asBoolean(false);
-        long systemTokens = system == null ? 0 : Math.min(in, counter.count(system));
+        long systemTokens = system == null ? 0 : Math.min(in, systemTokens(counter, system));
         return new LogRecord(line, time, model, feature, user, system, prompt, count, in, Math.min(cached, in), out,
                 max, stream, answer, systemTokens, hash);
+    }
+
+    private static final java.util.Map<String, Integer> SYSTEM_TOKENS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** System prompts repeat across a log: count each distinct one once (bounded memo). */
+    private static int systemTokens(TokenCounter counter, String system) {
+        String key = counter.encodingName() + '\u0000' + system;
+        Integer n = SYSTEM_TOKENS.get(key);
+        if (n == null) {
+            if (SYSTEM_TOKENS.size() > 10_000) SYSTEM_TOKENS.clear();
+            n = counter.count(system);
+            SYSTEM_TOKENS.put(key, n);
+        }
+        return n;
     }
 
     static String text(JsonNode c) {
