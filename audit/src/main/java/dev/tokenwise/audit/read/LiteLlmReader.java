@@ -30,14 +30,18 @@ import java.util.stream.StreamSupport;
  * is the first of {@code request_tags}, else {@code metadata.tags}.
  */
 final class LiteLlmReader implements LogReader {
+    /** Reads one array element at a time (the shared mapper rejects trailing tokens, i.e. the rest of the array). */
+    private static final com.fasterxml.jackson.databind.ObjectMapper STREAMING = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Override
     public boolean accepts(byte[] head, List<String> firstLines) {
         for (String l : firstLines) {
             String s = l.strip();
             if (s.isEmpty()) continue;
             if (s.startsWith("[") || s.startsWith("{")) {
-                // JSON array or JSON lines: look for LiteLLM's key columns in the first object
-                return s.contains("\"request_id\"") && s.contains("\"call_type\"");
+                // JSON array or JSON lines: look for LiteLLM's key columns in the first object(s)
+                String joined = String.join("\n", firstLines);
+                return joined.contains("\"request_id\"") && joined.contains("\"call_type\"");
             }
             List<String> h = TokenCsvReader.lower(Csv.splitLine(s));
             return h.contains("request_id") && h.contains("spend") && h.contains("prompt_tokens");
@@ -67,7 +71,7 @@ final class LiteLlmReader implements LogReader {
     }
 
     private Stream<LogRecord> jsonArray(Path file, ReadProblems problems) throws IOException {
-        JsonParser p = Json.MAPPER.createParser(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        JsonParser p = STREAMING.createParser(Files.newBufferedReader(file, StandardCharsets.UTF_8));
         p.nextToken(); // START_ARRAY
         Iterator<LogRecord> it = new Iterator<>() {
             LogRecord next;
@@ -83,7 +87,7 @@ final class LiteLlmReader implements LogReader {
                             break;
                         }
                         long line = p.currentTokenLocation().getLineNr();
-                        JsonNode n = Json.MAPPER.readTree(p);
+                        JsonNode n = STREAMING.readTree(p);
                         try {
                             next = fromJson(line, n);
                         } catch (RuntimeException e) {
