@@ -80,7 +80,7 @@ public final class SeedLog {
             prompt = q.get(rnd.nextInt(q.size()));
             system = "You are the customer support assistant of Acme Store. Answer briefly and politely.";
             answer = "Our support team is available Monday to Friday, 9am to 6pm CET. Anything else I can help with?";
-            in = 40 + rnd.nextInt(20);
+            in = 450 + rnd.nextInt(100); // system prompt with the store's FAQ knowledge base (abbreviated in the text)
             out = 40 + rnd.nextInt(30);
             stream = true;
         } else if (kind < 0.45) {
@@ -118,7 +118,7 @@ public final class SeedLog {
             // nightly job: 01:00-04:00 UTC on the same day
             long day = (t - START.toEpochMilli()) / 86_400_000;
             t = START.toEpochMilli() + day * 86_400_000 + 3_600_000 + (long) (rnd.nextDouble() * 3 * 3_600_000);
-        } else if (kind < 0.95) {
+        } else if (kind < 0.97) {
             feature = "email-draft";
             model = "claude-3-5-sonnet";
             system = null;

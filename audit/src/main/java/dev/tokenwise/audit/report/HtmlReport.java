@@ -193,7 +193,7 @@ public final class HtmlReport {
                 .append(hgt).append("\" viewBox=\"0 0 ").append(w).append(' ').append(hgt).append("\" role=\"img\">");
         for (int i = 0; i < top.size(); i++) {
             AuditReport.Spend sp = top.get(i);
-            double bw = (w - labelW - 160) * sp.costPerMonthUsd() / max;
+            double bw = (w - labelW - 290) * sp.costPerMonthUsd() / max;
             int y = 5 + i * rowH;
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>", labelW - 8, y + 15, esc(sp.name())));
             s.append(String.format(Locale.ROOT, "<rect class=\"bar\" data-label=\"%s\" data-value=\"%.2f\" x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"><title>%s: %s/month</title></rect>",
