@@ -57,6 +57,9 @@ final class AuditCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the rating sample (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--timings", description = "Print how long each phase took on stderr.")
+    boolean timings;
+
     @Option(names = "--config-out", description = "Write the recommended tokenwise.yaml here.")
     Path configOut;
 
@@ -75,7 +78,8 @@ final class AuditCommand implements Runnable {
             throw new UserException("unknown --price-sheet '" + priceSheet + "' (known: " + PriceCatalog.bundledSheets() + ")");
         }
         LogFormat f = format == null ? null : LogFormat.byId(format);
-        Progress progress = System.console() != null ? new TerminalProgress(System.err) : Progress.NONE;
+        Progress progress = timings ? new PhaseTimings(System.err)
+                : System.console() != null ? new TerminalProgress(System.err) : Progress.NONE;
         long t0 = System.nanoTime();
         try (Audit audit = Audit.load(logs, new AuditOptions(f, priceSheet, new ReadOptions(assumeModel)), progress)) {
             AuditReport r = audit.report();

@@ -77,9 +77,20 @@ public final class AuditDb implements AutoCloseable {
     public void load(Stream<LogRecord> records, LongConsumer progress) {
         try (DuckDBAppender app = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "requests")) {
             var it = records.iterator();
+            List<LogRecord> batch = new ArrayList<>(BATCH);
             while (it.hasNext()) {
-                append(app, it.next());
-                if (++rows % 10_000 == 0) progress.accept(rows);
+                batch.add(it.next());
+                if (batch.size() == BATCH || !it.hasNext()) {
+                    // derive task type, fingerprints and prices on both cores; append in order
+                    Derived[] d = new Derived[batch.size()];
+                    List<LogRecord> b = batch;
+                    java.util.stream.IntStream.range(0, b.size()).parallel().forEach(i -> d[i] = derive(b.get(i)));
+                    for (int i = 0; i < b.size(); i++) {
+                        append(app, b.get(i), d[i]);
+                        if (++rows % 10_000 == 0) progress.accept(rows);
+                    }
+                    batch = new ArrayList<>(BATCH);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("loading rows into DuckDB failed: " + e.getMessage(), e);
@@ -87,13 +98,24 @@ public final class AuditDb implements AutoCloseable {
         progress.accept(rows);
     }
 
-    private void append(DuckDBAppender a, LogRecord r) throws SQLException {
-        TaskType task = classifier.classify(r.prompt(), r.system(), r.messageCount());
-        String tier = ModelTiers.tier(r.model());
+    private static final int BATCH = 4096;
+
+    /** What the store derives from a record before appending it. */
+    private record Derived(TaskType task, String tier, String small, Pricer.Rates p, Pricer.Rates ps, Long nearKey, Long systemHash) {}
+
+    private Derived derive(LogRecord r) {
         String small = ModelTiers.smallFor(r.model());
-        Pricer.Rates p = pricer.rates(r.model());
-        Pricer.Rates ps = pricer.rates(small);
-        boolean nearCandidate = nearCandidate(r);
+        return new Derived(classifier.classify(r.prompt(), r.system(), r.messageCount()), ModelTiers.tier(r.model()), small,
+                pricer.rates(r.model()), pricer.rates(small), nearCandidate(r) ? SimHash.of(r.prompt()) : null,
+                r.system() != null ? dev.tokenwise.audit.read.Hash64.of(r.system()) : null);
+    }
+
+    private void append(DuckDBAppender a, LogRecord r, Derived d) throws SQLException {
+        TaskType task = d.task();
+        String tier = d.tier();
+        String small = d.small();
+        Pricer.Rates p = d.p();
+        Pricer.Rates ps = d.ps();
         a.beginRow();
         a.append(rows);
         a.append(r.time().toEpochMilli());
@@ -102,8 +124,8 @@ public final class AuditDb implements AutoCloseable {
         str(a, r.user());
         a.append(r.hasText());
         a.append(r.requestHash());
-        if (nearCandidate) a.append(SimHash.of(r.prompt())); else a.appendNull();
-        if (r.system() != null) a.append(dev.tokenwise.audit.read.Hash64.of(r.system())); else a.appendNull();
+        if (d.nearKey() != null) a.append(d.nearKey()); else a.appendNull();
+        if (d.systemHash() != null) a.append(d.systemHash()); else a.appendNull();
         a.append(r.systemTokens());
         a.append(r.messageCount());
         a.append(r.inputTokens());

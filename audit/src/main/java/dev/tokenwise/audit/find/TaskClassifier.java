@@ -27,7 +27,8 @@ public final class TaskClassifier {
     public TaskType classify(String prompt, String system, int messageCount) {
         if (prompt == null) return TaskType.UNKNOWN;
         String p = prompt.toLowerCase(Locale.ROOT);
-        String s = system == null ? "" : system.toLowerCase(Locale.ROOT);
+        // the start of a system prompt says what the job is; long policy handbooks after it do not
+        String s = system == null ? "" : (system.length() > 400 ? system.substring(0, 400) : system).toLowerCase(Locale.ROOT);
         String both = p + "\n" + s;
         if (containsAny(both, EXTRACTION)) return TaskType.EXTRACTION;
         if (containsAny(both, CLASSIFICATION)) return TaskType.CLASSIFICATION;

@@ -93,16 +93,26 @@ public final class Simulation {
     public Result run(Plan plan, double monthFactor, IntConsumer progress) {
         List<Strategy> on = new ArrayList<>();
         for (Strategy s : Strategy.values()) if (plan.on(s)) on.add(s);
-        Bill base = replay(plan.only(Set.of()));
-        progress.accept(1);
+        // the replays are independent (each has its own pipeline and caches): run them on both cores
+        List<Set<Strategy>> prefixes = new ArrayList<>();
+        for (int k = 0; k <= on.size(); k++) {
+            EnumSet<Strategy> prefix = EnumSet.noneOf(Strategy.class);
+            prefix.addAll(on.subList(0, k));
+            prefixes.add(prefix);
+        }
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        List<Bill> bills = prefixes.parallelStream().map(p -> {
+            Bill b = replay(plan.only(p));
+            progress.accept(finished.incrementAndGet());
+            return b;
+        }).toList();
+        Bill base = bills.get(0);
         double previous = base.after();
         List<Step> steps = new ArrayList<>();
-        EnumSet<Strategy> prefix = EnumSet.noneOf(Strategy.class);
         Bill last = base;
-        for (Strategy s : on) {
-            prefix.add(s);
-            last = replay(plan.only(prefix));
-            progress.accept(prefix.size() + 1);
+        for (int k = 1; k < bills.size(); k++) {
+            Strategy s = on.get(k - 1);
+            last = bills.get(k);
             double saved = previous - last.after();
             steps.add(new Step(s.id(), saved, saved * monthFactor, 0, last.applied().getOrDefault(s.id(), 0L)));
             previous = last.after();
