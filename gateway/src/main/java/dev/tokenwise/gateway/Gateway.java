@@ -1,13 +1,20 @@
 package dev.tokenwise.gateway;
 
+import dev.tokenwise.core.pricing.PriceCatalog;
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.ledger.BatchingLedger;
+import dev.tokenwise.gateway.ledger.LedgerQuery;
+import dev.tokenwise.gateway.ledger.LedgerStore;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
+import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
+import java.time.Duration;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,12 +38,19 @@ public final class Gateway implements AutoCloseable {
     private final GatewayServer server;
     private final ModelRegistry registry;
     private final Pipeline pipeline;
+    private final PriceCatalog prices;
+    private final BatchingLedger ledger;
+    private final AccountingStage accounting;
 
-    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline) {
+    private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
+                    PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting) {
+        this.accounting = accounting;
         this.config = config;
         this.server = server;
         this.registry = registry;
         this.pipeline = pipeline;
+        this.prices = prices;
+        this.ledger = ledger;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -54,6 +68,15 @@ public final class Gateway implements AutoCloseable {
 
     public ModelRegistry registry() { return registry; }
 
+    /** The prices requests are charged at (the configured sheet plus overrides). */
+    public PriceCatalog prices() { return prices; }
+
+    /** Where every request's record goes; {@code flush()} makes everything appended so far readable. */
+    public BatchingLedger ledger() { return ledger; }
+
+    /** Aggregations over this gateway's ledger (for reports and the dashboard). */
+    public LedgerQuery ledgerQuery() { return ledger.store().query(); }
+
     private static String hostForUrl(String host) {
         if (host.equals("0.0.0.0") || host.equals("::")) return "127.0.0.1";
         return host.contains(":") ? "[" + host + "]" : host;
@@ -61,8 +84,19 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        registry.close();
+        try {
+            server.close();
+            // requests the server was still answering finish their ledger append before the ledger closes
+            if (!accounting.awaitIdle(Duration.ofMillis(config.server().shutdownGraceMs()))) {
+                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn(
+                        "{} requests still running after {} ms; closing the ledger without them",
+                        accounting.inFlight(), config.server().shutdownGraceMs());
+            }
+        } finally {
+            // after the server: every answered request has appended its record; close drains them all
+            ledger.close();
+            registry.close();
+        }
     }
 
     /** Assembles a gateway; time and environment are injectable for tests. */
@@ -88,10 +122,16 @@ public final class Gateway implements AutoCloseable {
         public Builder env(Function<String, String> env) { this.env = env; return this; }
 
         public Gateway start() {
+            PriceCatalog prices = config.pricing().catalog();
+            BatchingLedger ledger = new BatchingLedger(
+                    LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env), config.ledger());
             Map<String, Provider> providers = new LinkedHashMap<>();
             providers.put("mock", new MockProvider(clock));
             ModelRegistry registry = new ModelRegistry(config.models(), providers);
             List<Stage> stages = new ArrayList<>();
+            // accounting right after auth: it must see every request, cache hits and rejections included
+            AccountingStage accounting = new AccountingStage(prices, ledger, nanoTime);
+            stages.add(accounting);
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);
@@ -99,9 +139,10 @@ public final class Gateway implements AutoCloseable {
                 server.start(config.server().host(), config.server().port());
             } catch (RuntimeException e) {
                 registry.close();
+                ledger.close();
                 throw e;
             }
-            return new Gateway(config, server, registry, pipeline);
+            return new Gateway(config, server, registry, pipeline, prices, ledger, accounting);
         }
     }
 }

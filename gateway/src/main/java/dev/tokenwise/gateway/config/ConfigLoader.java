@@ -103,10 +103,35 @@ public final class ConfigLoader {
                 }
             }
         }
+        errors.addAll(c.pricing().problems());
+        errors.addAll(ledgerProblems(c.ledger()));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));
         }
         return c;
+    }
+
+    private List<String> ledgerProblems(LedgerConfig l) {
+        List<String> errors = new ArrayList<>();
+        if (l.url() != null && !(l.url().startsWith("jdbc:sqlite:") || l.url().startsWith("jdbc:postgresql://"))) {
+            errors.add("ledger.url: '" + l.url() + "' is neither jdbc:sqlite:... nor jdbc:postgresql://...");
+        }
+        for (String k : new String[] {l.usernameEnv(), l.passwordEnv()}) {
+            if (k != null && env.apply(k) == null) {
+                errors.add("ledger." + (k.equals(l.usernameEnv()) ? "username_env" : "password_env")
+                        + ": environment variable " + k + " is not set");
+            }
+        }
+        if (l.flushIntervalMs() < 1 || l.flushIntervalMs() > 60_000) {
+            errors.add("ledger.flush_interval_ms: must be 1..60000, was " + l.flushIntervalMs());
+        }
+        if (l.batchSize() < 1) errors.add("ledger.batch_size: must be at least 1, was " + l.batchSize());
+        if (l.queueCapacity() < l.batchSize()) {
+            errors.add("ledger.queue_capacity: must be at least batch_size (" + l.batchSize() + "), was " + l.queueCapacity());
+        }
+        if (l.enqueueTimeoutMs() < 0) errors.add("ledger.enqueue_timeout_ms: must be >= 0, was " + l.enqueueTimeoutMs());
+        if (l.poolSize() < 2) errors.add("ledger.pool_size: must be at least 2 (writer + readers), was " + l.poolSize());
+        return errors;
     }
 
     /** Null when the URL is an absolute http(s) URL, else what is wrong with it. */

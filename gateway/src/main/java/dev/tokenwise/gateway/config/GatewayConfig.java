@@ -9,11 +9,20 @@ import java.util.Map;
  *
  * @param server how the gateway listens
  * @param models model name (as clients send it) to how it is served
+ * @param pricing the price sheet and overrides requests are charged at
+ * @param ledger where request records are stored
  */
-public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing,
+                            LedgerConfig ledger) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        if (pricing == null) pricing = PricingConfig.defaults();
+        if (ledger == null) ledger = LedgerConfig.defaults();
+    }
+
+    public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
+        this(server, models, null, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -38,6 +47,14 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
     }
 
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models);
+        return new GatewayConfig(s, models, pricing, ledger);
+    }
+
+    public GatewayConfig withPricing(PricingConfig p) {
+        return new GatewayConfig(server, models, p, ledger);
+    }
+
+    public GatewayConfig withLedger(LedgerConfig l) {
+        return new GatewayConfig(server, models, pricing, l);
     }
 }
