@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code tokenwise} command: one subcommand per job. */
 @Command(name = "tokenwise", mixinStandardHelpOptions = true, version = "tokenwise 0.1.0",
         description = "Cut LLM inference spend with an OpenAI-compatible gateway, and measure the saving.",
-        subcommands = {ServeCommand.class, MockUpstreamCommand.class, DemoCommand.class, ReportCommand.class, AuditCommand.class,
+        subcommands = {ServeCommand.class, MockUpstreamCommand.class, DemoCommand.class, ReportCommand.class,
+                RouterCommand.class, EvalCommand.class, AuditCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

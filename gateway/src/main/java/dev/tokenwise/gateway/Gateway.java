@@ -13,8 +13,8 @@ import dev.tokenwise.gateway.provider.mock.MockProvider;
 import dev.tokenwise.gateway.server.GatewayServer;
 import dev.tokenwise.gateway.stage.AccountingStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running tokenwise gateway: the public entry point. Build one from a validated
@@ -34,6 +36,7 @@ import java.util.function.LongSupplier;
  * }</pre>
  */
 public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     private final GatewayConfig config;
     private final GatewayServer server;
     private final ModelRegistry registry;
@@ -44,13 +47,13 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config, GatewayServer server, ModelRegistry registry, Pipeline pipeline,
                     PriceCatalog prices, BatchingLedger ledger, AccountingStage accounting) {
-        this.accounting = accounting;
         this.config = config;
         this.server = server;
         this.registry = registry;
         this.pipeline = pipeline;
         this.prices = prices;
         this.ledger = ledger;
+        this.accounting = accounting;
     }
 
     public static Builder builder(GatewayConfig config) {
@@ -88,8 +91,7 @@ public final class Gateway implements AutoCloseable {
             server.close();
             // requests the server was still answering finish their ledger append before the ledger closes
             if (!accounting.awaitIdle(Duration.ofMillis(config.server().shutdownGraceMs()))) {
-                org.slf4j.LoggerFactory.getLogger(Gateway.class).warn(
-                        "{} requests still running after {} ms; closing the ledger without them",
+                LOG.warn("{} requests still running after {} ms; closing the ledger without them",
                         accounting.inFlight(), config.server().shutdownGraceMs());
             }
         } finally {
@@ -122,6 +124,8 @@ public final class Gateway implements AutoCloseable {
         public Builder env(Function<String, String> env) { this.env = env; return this; }
 
         public Gateway start() {
+            // routing loads its artifacts first: a bad one fails startup before anything is opened
+            Stage routing = dev.tokenwise.gateway.routing.RoutingStage.create(config.routing(), config.models());
             PriceCatalog prices = config.pricing().catalog();
             BatchingLedger ledger = new BatchingLedger(
                     LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env), config.ledger());
@@ -132,6 +136,7 @@ public final class Gateway implements AutoCloseable {
             // accounting right after auth: it must see every request, cache hits and rejections included
             AccountingStage accounting = new AccountingStage(prices, ledger, nanoTime);
             stages.add(accounting);
+            stages.add(routing);
             stages.add(new ProviderStage(registry, nanoTime));
             Pipeline pipeline = new Pipeline(stages);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(), clock, nanoTime, null);

@@ -105,6 +105,7 @@ public final class ConfigLoader {
         }
         errors.addAll(c.pricing().problems());
         errors.addAll(ledgerProblems(c.ledger()));
+        errors.addAll(c.routing().problems(c.models()));
         if (!errors.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  - " + String.join("\n  - ", errors));
         }

@@ -11,18 +11,20 @@ import java.util.Map;
  * @param models model name (as clients send it) to how it is served
  * @param pricing the price sheet and overrides requests are charged at
  * @param ledger where request records are stored
+ * @param routing which cheaper model answers which requests (disabled by default)
  */
 public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models, PricingConfig pricing,
-                            LedgerConfig ledger) {
+                            LedgerConfig ledger, dev.tokenwise.gateway.routing.RoutingConfig routing) {
     public GatewayConfig {
         if (server == null) server = ServerConfig.defaults();
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         if (pricing == null) pricing = PricingConfig.defaults();
         if (ledger == null) ledger = LedgerConfig.defaults();
+        if (routing == null) routing = dev.tokenwise.gateway.routing.RoutingConfig.disabled();
     }
 
     public GatewayConfig(ServerConfig server, Map<String, ModelConfig> models) {
-        this(server, models, null, null);
+        this(server, models, null, null, null);
     }
 
     /** The embedded default: mock models named like the real ones, loopback only, no keys. */
@@ -47,14 +49,18 @@ public record GatewayConfig(ServerConfig server, Map<String, ModelConfig> models
     }
 
     public GatewayConfig withServer(ServerConfig s) {
-        return new GatewayConfig(s, models, pricing, ledger);
+        return new GatewayConfig(s, models, pricing, ledger, routing);
     }
 
     public GatewayConfig withPricing(PricingConfig p) {
-        return new GatewayConfig(server, models, p, ledger);
+        return new GatewayConfig(server, models, p, ledger, routing);
     }
 
     public GatewayConfig withLedger(LedgerConfig l) {
-        return new GatewayConfig(server, models, pricing, l);
+        return new GatewayConfig(server, models, pricing, l, routing);
+    }
+
+    public GatewayConfig withRouting(dev.tokenwise.gateway.routing.RoutingConfig r) {
+        return new GatewayConfig(server, models, pricing, ledger, r);
     }
 }

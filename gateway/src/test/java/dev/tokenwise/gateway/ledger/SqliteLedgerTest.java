@@ -36,6 +36,32 @@ class SqliteLedgerTest extends LedgerStoreContract {
     }
 
     @Test
+    void concurrent_appends_and_flushes_lose_nothing_and_write_nothing_twice() throws Exception {
+        LedgerConfig cfg = LedgerConfig.defaults().withFlushIntervalMs(5);
+        BatchingLedger l = new BatchingLedger(open(cfg), cfg);
+        int threads = 8, each = 2_000;
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        l.append(record("t" + id + "-" + i, LedgerStoreContract.T0, "acme", "faq", "gpt-4o", "", "0.001", "0.002"));
+                        if (i % 500 == 0) l.flush();
+                    }
+                });
+            }
+        }
+        l.close();
+        assertThat(l.dropped()).isZero();
+        assertThat(l.written()).isEqualTo((long) threads * each);
+        try (LedgerStore s = open(cfg)) {
+            LedgerQuery.Totals t = s.query().totals(LedgerQuery.Filter.ALL);
+            assertThat(t.requests()).isEqualTo((long) threads * each);
+            assertThat(t.spendUsd()).isEqualByComparingTo(new java.math.BigDecimal("16.000"));
+        }
+    }
+
+    @Test
     void when_the_queue_stays_full_records_are_counted_as_dropped_never_silently_lost() throws Exception {
         LedgerConfig cfg = LedgerConfig.defaults().withFlushIntervalMs(1).withQueue(500, 0);
         try (BatchingLedger l = new BatchingLedger(open(cfg), cfg);
