@@ -122,7 +122,7 @@ public final class Audit implements AutoCloseable {
                 while (rs.next()) points.add(new AuditReport.Point(rs.getString(1), rs.getString(2), rs.getDouble(3)));
             }
             List<String> probs = problems.problems().stream().limit(20).map(Object::toString).toList();
-            String yaml = RecommendedConfig.yaml(plan, byModel.stream().map(AuditReport.Spend::name).toList(), sim);
+            String yaml = RecommendedConfig.yaml(plan, byModel.stream().map(AuditReport.Spend::name).toList(), sim, sheet);
             progress.done();
             return new AuditReport(sources, requests, problems.count(), probs, sheet,
                     List.copyOf(new java.util.TreeSet<>(db.pricer().unknownModels())),

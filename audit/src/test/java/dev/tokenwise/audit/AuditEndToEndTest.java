@@ -55,7 +55,9 @@ class AuditEndToEndTest {
         GatewayConfig c = loader.validate(loader.parse(seed.recommendedConfig()));
         assertThat(c.models()).containsKeys("gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-3-haiku");
         assertThat(c.models().get("gpt-4o-mini").tier()).isEqualTo("small");
-        assertThat(seed.recommendedConfig()).contains("# routing:").contains("email-draft:");
+        assertThat(c.routing().enabled()).isTrue();
+        assertThat(c.pricing().sheet()).isEqualTo("seed-2025");
+        assertThat(seed.recommendedConfig()).contains("email-draft:");
     }
 
     @Test

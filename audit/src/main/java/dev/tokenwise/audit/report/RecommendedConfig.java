@@ -13,14 +13,14 @@ import java.util.Set;
 
 /**
  * The {@code tokenwise.yaml} an audit recommends. It holds only keys the gateway's config loader
- * accepts today ({@code server}, {@code models}, each model with its tier so routing can pick
- * among them); each recommended strategy and its parameters are written as comments next to it,
- * with the saving the replay measured.
+ * accepts today ({@code server}; {@code models}, each with its tier so routing can pick among
+ * them; {@code pricing}; {@code routing} when routing saves money); the other recommended
+ * strategies and their parameters are written as comments, with the saving the replay measured.
  */
 public final class RecommendedConfig {
     private RecommendedConfig() {}
 
-    public static String yaml(Plan plan, List<String> loggedModels, Simulation.Result sim) {
+    public static String yaml(Plan plan, List<String> loggedModels, Simulation.Result sim, String priceSheet) {
         StringBuilder y = new StringBuilder();
         y.append("# tokenwise.yaml recommended by `tokenwise audit`.\n");
         y.append(String.format(Locale.ROOT, "# Replayed bill: $%.2f -> $%.2f per month (%.1f%% saved), strategies applied in this order:%n",
@@ -48,10 +48,16 @@ public final class RecommendedConfig {
             String tier = ModelTiers.tier(m);
             if (!tier.equals("unknown")) y.append("    tier: ").append(tier).append('\n');
         }
-        y.append("# Recommended strategies (enable them in their sections as this gateway version supports them):\n");
+        y.append("# the prices the audit billed with\n");
+        y.append("pricing:\n  sheet: ").append(priceSheet).append('\n');
+        if (plan.on(Strategy.ROUTING)) {
+            y.append("# the playbook's task table: FAQ, extraction and classification to the small tier (rules router);\n");
+            y.append("# check it with the rating sample (audit --sample) and `tokenwise router train` before trusting it\n");
+            y.append("routing:\n  enabled: true\n  router: rules\n");
+        }
+        y.append("# Further recommended strategies (switch them on in their sections as this gateway version supports them):\n");
         if (plan.on(Strategy.CACHE_EXACT)) y.append("# cache: exact cache on (identical requests answered from cache)\n");
         if (plan.on(Strategy.CACHE_SEMANTIC)) y.append("# cache: semantic cache on for single-turn prompts (near-duplicate FAQs)\n");
-        if (plan.on(Strategy.ROUTING)) y.append("# routing: faq, extraction, classification -> the small tier of the same vendor\n");
         if (plan.on(Strategy.TRIM)) y.append("# context: trim histories to " + plan.trimBudget() + " input tokens\n");
         if (plan.on(Strategy.PROMPT_CACHE)) y.append("# context: provider prompt caching for system prompts >= " + Findings.PROMPT_CACHE_MIN + " tokens\n");
         if (plan.on(Strategy.OUTPUT_CAP)) {
