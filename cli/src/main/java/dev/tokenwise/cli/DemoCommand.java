@@ -70,8 +70,23 @@ final class DemoCommand implements Runnable {
     PrintStream out = System.out;
     PrintStream err = System.err;
 
+    @Option(names = "--generate-log", paramLabel = "N",
+            description = "Instead of the demo, write a synthetic OpenAI-JSONL log of N requests shaped like the seed scenario "
+                    + "(to --out, seeded by --seed), for tokenwise audit.")
+    Long generateLog;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Where --generate-log writes the log.")
+    Path logOut;
+
     @Override
     public void run() {
+        if (generateLog != null) {
+            if (logOut == null) throw new UserException("--generate-log needs --out FILE");
+            if (generateLog < 1) throw new UserException("--generate-log must be at least 1, was " + generateLog);
+            long n = dev.tokenwise.audit.generate.SeedLog.write(generateLog, logOut, seed);
+            out.println("wrote " + n + " requests to " + logOut);
+            return;
+        }
         if (requests < 1) throw new UserException("--requests must be at least 1, was " + requests);
         if (requestsPerUser < 1) throw new UserException("--requests-per-user must be at least 1, was " + requestsPerUser);
         if (concurrency < 1) throw new UserException("--concurrency must be at least 1, was " + concurrency);

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tokenwise", mixinStandardHelpOptions = true, version = "tokenwise 0.1.0",
         description = "Cut LLM inference spend with an OpenAI-compatible gateway, and measure the saving.",
         subcommands = {ServeCommand.class, MockUpstreamCommand.class, DemoCommand.class, ReportCommand.class,
-                KeysCommand.class, CostCommand.class, EvalCommand.class, RouterCommand.class,
+                KeysCommand.class, CostCommand.class, EvalCommand.class, RouterCommand.class, AuditCommand.class,
                 dev.tokenwise.cli.bench.BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

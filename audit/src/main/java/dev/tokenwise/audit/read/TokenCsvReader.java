@@ -1,0 +1,93 @@
+package dev.tokenwise.audit.read;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * CSV with token counts and no text, such as the Azure LLM inference traces
+ * ({@code TIMESTAMP,ContextTokens,GeneratedTokens}). Recognised columns (case-insensitive):
+ * time ({@code timestamp}, {@code time}, {@code ts}), input ({@code ContextTokens},
+ * {@code prompt_tokens}, {@code input_tokens}), output ({@code GeneratedTokens},
+ * {@code completion_tokens}, {@code output_tokens}); optional {@code model}, {@code feature},
+ * {@code max_tokens}. Rows without a model are priced as {@link ReadOptions#assumeModel()}.
+ */
+final class TokenCsvReader implements LogReader {
+    static final List<String> TIME = List.of("timestamp", "time", "ts", "starttime");
+    static final List<String> IN = List.of("contexttokens", "prompt_tokens", "input_tokens");
+    static final List<String> OUT = List.of("generatedtokens", "completion_tokens", "output_tokens");
+
+    @Override
+    public boolean accepts(byte[] head, List<String> firstLines) {
+        if (firstLines.isEmpty()) return false;
+        List<String> h = lower(Csv.splitLine(firstLines.get(0)));
+        if (h.contains("request_id") && h.contains("spend")) return false; // LiteLLM export
+        return index(h, IN) >= 0 && index(h, OUT) >= 0;
+    }
+
+    @Override
+    public Stream<LogRecord> read(Path file, ReadOptions options, ReadProblems problems) throws IOException {
+        BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        Csv csv = new Csv(r);
+        if (!csv.hasNext()) {
+            r.close();
+            return Stream.empty();
+        }
+        List<String> h = lower(csv.next().fields());
+        int t = index(h, TIME);
+        int in = index(h, IN);
+        int out = index(h, OUT);
+        int model = h.indexOf("model");
+        int feature = h.indexOf("feature");
+        int max = h.indexOf("max_tokens");
+        if (in < 0 || out < 0) {
+            r.close();
+            throw new LogFormatException(file + ": line 1: expected a CSV header with input and output token columns "
+                    + "(e.g. TIMESTAMP,ContextTokens,GeneratedTokens), got: " + String.join(",", h));
+        }
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(csv, 0), false).map(row -> {
+            List<String> f = row.fields();
+            try {
+                if (f.contains(null)) throw new IllegalArgumentException("unterminated quoted field");
+                if (f.size() != h.size()) {
+                    throw new IllegalArgumentException("expected " + h.size() + " fields (" + String.join(",", h) + "), got " + f.size());
+                }
+                Instant time = t >= 0 ? Times.parse(f.get(t)) : Instant.EPOCH;
+                String m = model >= 0 && !f.get(model).isBlank() ? f.get(model) : options.assumeModel();
+                return new LogRecord(row.line(), time, m, feature >= 0 ? f.get(feature) : null, null, null, null, 0,
+                        Long.parseLong(f.get(in).strip()), 0, Long.parseLong(f.get(out).strip()),
+                        max >= 0 && !f.get(max).isBlank() ? Long.parseLong(f.get(max).strip()) : -1, false, null, 0, 0);
+            } catch (RuntimeException e) {
+                problems.add(file, row.line(), Lines.message(e));
+                return null;
+            }
+        }).filter(Objects::nonNull).onClose(() -> {
+            try {
+                r.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    static List<String> lower(List<String> l) {
+        return l.stream().map(s -> s == null ? "" : s.strip().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    static int index(List<String> header, List<String> names) {
+        for (String n : names) {
+            int i = header.indexOf(n);
+            if (i >= 0) return i;
+        }
+        return -1;
+    }
+}

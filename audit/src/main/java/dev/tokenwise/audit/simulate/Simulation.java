@@ -1,0 +1,170 @@
+package dev.tokenwise.audit.simulate;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenwise.audit.find.AuditDb;
+import dev.tokenwise.audit.find.Pricer;
+import dev.tokenwise.core.wire.ChatRequest;
+import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.gateway.pipeline.Applied;
+import dev.tokenwise.gateway.pipeline.Exchange;
+import dev.tokenwise.gateway.pipeline.Pipeline;
+import dev.tokenwise.gateway.pipeline.Reply;
+import dev.tokenwise.gateway.pipeline.UpstreamCall;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.IntConsumer;
+
+/**
+ * Replays a log through the recommended configuration and bills it before and after. Strategies
+ * are applied in one pipeline; each strategy's share is what switching it on adds to the ones
+ * before it ({@link Strategy} order), so the shares add up exactly to the combined saving, which
+ * is one replay with everything on.
+ */
+public final class Simulation {
+    /** The bill of one strategy in the waterfall. */
+    public record Step(String strategy, double savedUsd, double savedPerMonthUsd, double shareOfSaving, long requestsApplied) {}
+
+    /**
+     * @param baselineUsd the log as it was billed (requested models, full prompts, no cache)
+     * @param afterUsd the same log through the recommended configuration
+     * @param savedUsd baseline minus after (the combined replay)
+     * @param savingPct saved as a percentage of baseline
+     * @param waterfall per-strategy shares in pipeline order; they add up to {@code savedUsd}
+     */
+    public record Result(double baselineUsd, double afterUsd, double savedUsd, double savingPct,
+                         double baselinePerMonthUsd, double afterPerMonthUsd, double savedPerMonthUsd,
+                         List<String> strategies, List<Step> waterfall, long requests) {}
+
+    /** The bill of one replay. */
+    record Bill(double baseline, double after, Map<String, Long> applied) {}
+
+    private final List<ReplayRow> rows;
+    private final Pricer pricer;
+    private final Set<String> models = new TreeSet<>();
+
+    private Simulation(List<ReplayRow> rows, Pricer pricer) {
+        this.rows = rows;
+        this.pricer = pricer;
+        for (ReplayRow r : rows) {
+            models.add(r.model());
+            models.add(r.smallModel());
+        }
+    }
+
+    /** Reads the rows to replay from the store, in arrival order. */
+    public static Simulation of(AuditDb db) {
+        List<ReplayRow> rows = new ArrayList<>();
+        String sql = "SELECT idx, ts_ms, model, feature, req_hash, n.cluster, task, tier, small_model, input, cached, output, "
+                + "max_tokens, stream, system_hash, system_tokens, has_text FROM requests r LEFT JOIN near n USING (near_key) "
+                + "ORDER BY ts_ms, idx";
+        try (Statement s = db.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                long cluster = rs.getLong(6);
+                Long c = rs.wasNull() ? null : cluster;
+                long max = rs.getLong(13);
+                if (rs.wasNull()) max = -1;
+                long sh = rs.getLong(15);
+                Long systemHash = rs.wasNull() ? null : sh;
+                rows.add(new ReplayRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5), c,
+                        rs.getString(7), rs.getString(8), rs.getString(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
+                        max, rs.getBoolean(14), systemHash, rs.getLong(16), rs.getBoolean(17)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading rows to replay failed: " + e.getMessage(), e);
+        }
+        return new Simulation(rows, db.pricer());
+    }
+
+    /**
+     * Replays once per prefix of the plan's strategies (none, first, first two, ...); the last
+     * replay is the combined configuration.
+     *
+     * @param progress hears the number of the replay finished
+     */
+    public Result run(Plan plan, double monthFactor, IntConsumer progress) {
+        List<Strategy> on = new ArrayList<>();
+        for (Strategy s : Strategy.values()) if (plan.on(s)) on.add(s);
+        // the replays are independent (each has its own pipeline and caches): run them on both cores
+        List<Set<Strategy>> prefixes = new ArrayList<>();
+        for (int k = 0; k <= on.size(); k++) {
+            EnumSet<Strategy> prefix = EnumSet.noneOf(Strategy.class);
+            prefix.addAll(on.subList(0, k));
+            prefixes.add(prefix);
+        }
+        java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        List<Bill> bills = prefixes.parallelStream().map(p -> {
+            Bill b = replay(plan.only(p));
+            progress.accept(finished.incrementAndGet());
+            return b;
+        }).toList();
+        Bill base = bills.get(0);
+        double previous = base.after();
+        List<Step> steps = new ArrayList<>();
+        Bill last = base;
+        for (int k = 1; k < bills.size(); k++) {
+            Strategy s = on.get(k - 1);
+            last = bills.get(k);
+            double saved = previous - last.after();
+            steps.add(new Step(s.id(), saved, saved * monthFactor, 0, last.applied().getOrDefault(s.id(), 0L)));
+            previous = last.after();
+        }
+        double total = base.baseline() - last.after();
+        List<Step> withShare = steps.stream().map(st -> new Step(st.strategy(), st.savedUsd(), st.savedPerMonthUsd(),
+                total == 0 ? 0 : st.savedUsd() / total, st.requestsApplied())).toList();
+        double pct = base.baseline() == 0 ? 0 : 100 * total / base.baseline();
+        return new Result(base.baseline(), last.after(), total, pct, base.baseline() * monthFactor, last.after() * monthFactor,
+                total * monthFactor, on.stream().map(Strategy::id).toList(), withShare, rows.size());
+    }
+
+    /** One pass of the log through a pipeline built for the plan. */
+    Bill replay(Plan plan) {
+        Pipeline p = ReplayPipeline.build(plan, models);
+        double baseline = 0;
+        double after = 0;
+        Map<String, Long> applied = new LinkedHashMap<>();
+        for (ReplayRow r : rows) {
+            Reply reply = p.execute(exchange(r));
+            baseline += pricer.rates(r.model()).cost(r.input(), r.cached(), r.output());
+            for (UpstreamCall c : reply.calls()) {
+                after += pricer.rates(c.model()).cost(c.usage().promptTokens(), c.usage().cachedTokens(), c.usage().completionTokens())
+                        * (1 - c.discount());
+            }
+            for (Applied a : reply.applied()) applied.merge(a.strategy(), 1L, Long::sum);
+        }
+        return new Bill(baseline, after, applied);
+    }
+
+    static Exchange exchange(ReplayRow r) {
+        ObjectNode body = Json.object();
+        body.put("model", r.model());
+        body.putArray("messages").addObject().put("role", "user").put("content", "");
+        if (r.maxTokens() > 0) body.put("max_tokens", r.maxTokens());
+        if (r.stream()) body.put("stream", true);
+        ObjectNode a = body.putObject(CostModelProvider.FIELD);
+        a.put("idx", r.idx());
+        a.put("input", r.input());
+        a.put("cached", r.cached());
+        a.put("output", r.output());
+        a.put("has_text", r.hasText());
+        a.put("req_hash", r.reqHash());
+        if (r.cluster() != null) a.put("cluster", r.cluster());
+        a.put("task", r.task());
+        a.put("tier", r.tier());
+        a.put("small_model", r.smallModel());
+        if (r.systemHash() != null) a.put("system_hash", r.systemHash());
+        a.put("system_tokens", r.systemTokens());
+        // the replay bills the full answer; streaming only changes how a client receives it
+        body.put("stream", false);
+        return Exchange.create("audit-" + r.idx(), Instant.ofEpochMilli(r.tsMs()), 0, new ChatRequest(body),
+                Map.of("x-tokenwise-feature", r.feature()), null);
+    }
+}

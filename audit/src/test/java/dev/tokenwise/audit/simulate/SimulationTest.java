@@ -1,0 +1,80 @@
+package dev.tokenwise.audit.simulate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tokenwise.audit.find.AuditDb;
+import dev.tokenwise.audit.find.Finding;
+import dev.tokenwise.audit.find.Findings;
+import dev.tokenwise.audit.find.Fixture;
+import dev.tokenwise.audit.find.Pricer;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class SimulationTest {
+    record Run(List<Finding> findings, Plan plan, Simulation.Result result, Simulation sim) {}
+
+    static Run run() {
+        try (AuditDb db = AuditDb.create(new Pricer(Fixture.PRICES))) {
+            db.load(Fixture.standard().rows().stream(), n -> {});
+            db.clusterNearDuplicates();
+            List<Finding> findings = new Findings(db, 1).all();
+            Plan plan = Plan.recommend(db, findings);
+            Simulation sim = Simulation.of(db);
+            return new Run(findings, plan, sim.run(plan, 1, i -> {}), sim);
+        }
+    }
+
+    @Test
+    void the_plan_switches_on_every_strategy_with_a_saving_and_derives_its_parameters() {
+        Plan plan = run().plan();
+        assertThat(plan.strategies()).containsExactlyInAnyOrder(Strategy.values());
+        assertThat(plan.outputCaps()).containsExactly(Map.entry("drafts", 256L));
+        assertThat(plan.batchFeatures()).containsExactly("nightly-etl");
+    }
+
+    @Test
+    void each_request_saving_is_counted_once_in_pipeline_order() {
+        Simulation.Result r = run().result();
+        Map<String, Double> share = r.waterfall().stream().collect(Collectors.toMap(Simulation.Step::strategy, Simulation.Step::savedUsd));
+        double faqOnSmall = (50 * 10e-6 + 20 * 20e-6) - (50 * 1e-6 + 20 * 2e-6);
+        double extractionOnSmall = (200 * 10e-6 + 20 * 20e-6) - (200 * 1e-6 + 20 * 2e-6);
+        assertThat(share.get("cache-exact")).isCloseTo(2 * (1000 * 10e-6 + 100 * 20e-6), within(1e-12));
+        assertThat(share.get("cache-semantic")).isCloseTo(50 * 10e-6 + 20 * 20e-6, within(1e-12));
+        // the FAQ paraphrase answered by the semantic cache is not routed again
+        assertThat(share.get("routing")).isCloseTo(2 * faqOnSmall + 2 * extractionOnSmall, within(1e-12));
+        assertThat(share.get("trim")).isCloseTo(2 * 8000 * 10e-6, within(1e-12));
+        assertThat(share.get("prompt-cache")).isCloseTo(1500 * 5e-6, within(1e-12));
+        assertThat(share.get("output-cap")).isCloseTo((1000 - 256) * 20e-6, within(1e-12));
+        // batch halves what the extractions cost after routing, not their original price
+        assertThat(share.get("batch")).isCloseTo(0.5 * 2 * (200 * 1e-6 + 20 * 2e-6), within(1e-12));
+    }
+
+    @Test
+    void strategy_shares_add_up_to_the_combined_replay_and_less_than_the_standalone_sum() {
+        Run run = run();
+        Simulation.Result r = run.result();
+        double sumOfShares = r.waterfall().stream().mapToDouble(Simulation.Step::savedUsd).sum();
+        assertThat(sumOfShares).isCloseTo(r.savedUsd(), within(1e-12));
+        assertThat(r.savedUsd()).isCloseTo(r.baselineUsd() - r.afterUsd(), within(1e-12));
+        Simulation.Bill combined = run.sim().replay(run.plan());
+        assertThat(combined.after()).isCloseTo(r.afterUsd(), within(1e-12));
+        double standalone = run.findings().stream().mapToDouble(Finding::savingUsd).sum();
+        assertThat(r.savedUsd()).as("overlapping fixes are not double counted").isLessThan(standalone);
+        assertThat(r.waterfall().stream().mapToDouble(Simulation.Step::shareOfSaving).sum()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void a_replay_without_strategies_bills_exactly_the_log() {
+        Run run = run();
+        Simulation.Bill none = run.sim().replay(run.plan().only(Set.of()));
+        assertThat(none.after()).isCloseTo(none.baseline(), within(1e-12));
+        assertThat(none.applied()).isEmpty();
+        Simulation.Bill cacheOnly = run.sim().replay(run.plan().only(EnumSet.of(Strategy.CACHE_EXACT)));
+        assertThat(cacheOnly.applied()).containsExactly(Map.entry("cache-exact", 2L));
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tokenwise.cli;
+
+import dev.tokenwise.audit.Progress;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Prints each audit phase's wall time and CPU time on stderr ({@code audit --timings}), for benchmarks. */
+final class PhaseTimings implements Progress {
+    private final PrintStream err;
+    private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private String phase;
+    private long start;
+    private long cpuStart;
+
+    PhaseTimings(PrintStream err) {
+        this.err = err;
+    }
+
+    @Override
+    public void phase(String name, long total) {
+        end();
+        phase = name;
+        start = System.nanoTime();
+        cpuStart = threads.getCurrentThreadCpuTime();
+    }
+
+    @Override
+    public void update(long done) {}
+
+    @Override
+    public void done() {
+        end();
+    }
+
+    private void end() {
+        if (phase != null) {
+            err.printf(Locale.ROOT, "timing: %-50s %8.2f s wall %8.2f s cpu (main thread)%n", phase, (System.nanoTime() - start) / 1e9,
+                    (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9);
+            phase = null;
+        }
+    }
+}
