@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-request work tokenwise adds on its hot path, each measured alone: parsing and
- * validating a request, counting prompt tokens, pricing a usage, and re-assembling an SSE stream.
+ * validating a request, the exact-cache key, counting prompt tokens, pricing a usage, and
+ * re-assembling an SSE stream. Ledger appends are measured in {@link LedgerAppendBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -55,6 +56,11 @@ public class HotPathBenchmark {
                 + "Yes, we ship to Canada; delivery takes five to eight business days.", "stop", Usage.counted(40, 35));
         chunks = Chunks.fromResponse(r);
         sseLines = chunks.stream().map(c -> ("data: " + Json.write(c)).getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    }
+
+    @Benchmark
+    public String exactCacheKey() {
+        return dev.tokenwise.core.cache.CacheKey.exact("tenant-a", "faq", request);
     }
 
     @Benchmark
