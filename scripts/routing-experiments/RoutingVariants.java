@@ -6,7 +6,7 @@ import java.util.*;
 import java.util.function.*;
 
 /**
- * Exploration harness behind the "measured variants" in docs/benchmarks/routing.md: other labels,
+ * Exploration harness behind the "measured variants" in docs/benchmarks.md (Routing benchmarks): other labels,
  * regularisation and gradient-boosted trees, each through the same subject-held-out
  * RoutingEvaluation as the shipped router. Run from the repository root after building the jar:
  *   java -cp cli/target/tokenwise.jar scripts/routing-experiments/RoutingVariants.java
