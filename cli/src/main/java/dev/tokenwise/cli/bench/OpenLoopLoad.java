@@ -6,6 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +25,7 @@ import java.util.function.IntFunction;
 final class OpenLoopLoad {
     /** Latency figures of one phase, in microseconds. */
     record Result(int sent, int ok, int errors, double achievedRps, double p50Us, double p99Us, double maxUs,
-                  double meanUs) {}
+                  double meanUs, Map<String, Integer> errorKinds) {}
 
     private final HttpClient http;
 
@@ -40,7 +43,7 @@ final class OpenLoopLoad {
         int n = Math.max(1, (int) Math.round(rate * seconds));
         long[] latency = new long[n];
         Arrays.fill(latency, -1);
-        AtomicInteger errors = new AtomicInteger();
+        ConcurrentHashMap<String, AtomicInteger> kinds = new ConcurrentHashMap<>();
         long interval = 1_000_000_000L / rate;
         URI uri = URI.create(url);
         long start = System.nanoTime() + 20_000_000L;
@@ -62,10 +65,11 @@ final class OpenLoopLoad {
                     try {
                         HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
                         long end = System.nanoTime();
-                        if (r.statusCode() == 200) latency[idx] = end - due; else errors.incrementAndGet();
+                        if (r.statusCode() == 200) latency[idx] = end - due;
+                        else kinds.computeIfAbsent("http " + r.statusCode(), k -> new AtomicInteger()).incrementAndGet();
                         synchronized (lastEnd) { lastEnd[0] = Math.max(lastEnd[0], end); }
                     } catch (Exception e) {
-                        errors.incrementAndGet();
+                        kinds.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicInteger()).incrementAndGet();
                     }
                 });
             }
@@ -76,9 +80,13 @@ final class OpenLoopLoad {
         }
         long[] ok = Arrays.stream(latency).filter(l -> l >= 0).sorted().toArray();
         double elapsed = Math.max(1e-9, (lastEnd[0] - start) / 1e9);
+        Map<String, Integer> errorKinds = new TreeMap<>();
+        kinds.forEach((k, v) -> errorKinds.put(k, v.get()));
+        int unfinished = n - ok.length - errorKinds.values().stream().mapToInt(Integer::intValue).sum();
+        if (unfinished > 0) errorKinds.put("unfinished after 60 s", unfinished);
         return new Result(n, ok.length, n - ok.length, ok.length / elapsed,
                 pct(ok, 0.50), pct(ok, 0.99), ok.length == 0 ? Double.NaN : ok[ok.length - 1] / 1000.0,
-                ok.length == 0 ? Double.NaN : Arrays.stream(ok).average().orElse(0) / 1000.0);
+                ok.length == 0 ? Double.NaN : Arrays.stream(ok).average().orElse(0) / 1000.0, Map.copyOf(errorKinds));
     }
 
     /** Nearest-rank percentile in microseconds. */

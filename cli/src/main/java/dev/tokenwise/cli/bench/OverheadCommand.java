@@ -112,6 +112,8 @@ final class OverheadCommand implements Runnable {
         n.put("p99_us", round(r.p99Us()));
         n.put("max_us", round(r.maxUs()));
         n.put("mean_us", round(r.meanUs()));
+        ObjectNode kinds = n.putObject("error_kinds");
+        r.errorKinds().forEach(kinds::put);
         return n;
     }
 

@@ -80,6 +80,10 @@ final class SoakCommand implements Runnable {
                 sample.put("threads", threads.getThreadCount());
                 sample.put("open_fds", openFds());
                 sample.put("errors", r.errors());
+                if (!r.errorKinds().isEmpty()) {
+                    ObjectNode kinds = sample.putObject("error_kinds");
+                    r.errorKinds().forEach(kinds::put);
+                }
                 sample.put("p99_us", Math.round(r.p99Us()));
                 if (System.console() != null) {
                     System.err.printf("\r\033[K%4.0fs heap %.1f MB, %d threads, %d fds, %d errors", (s + 1) * step,

@@ -32,11 +32,27 @@ class BenchCommandTest {
         assertThat(j.path("rates")).hasSize(2);
         for (JsonNode row : j.path("rates")) {
             assertThat(row.path("direct").path("sent").asInt()).isEqualTo(row.path("rate").asInt());
-            assertThat(row.path("gateway").path("errors").asInt()).as("every request through the gateway succeeded").isZero();
+            assertThat(row.path("gateway").path("errors").asInt()).as("every request through the gateway succeeded: %s",
+                    row.path("gateway").path("error_kinds")).isZero();
+            assertThat(row.path("gateway").path("error_kinds").isEmpty()).isTrue();
             assertThat(row.path("gateway").path("p50_us").asDouble()).isPositive();
             assertThat(row.has("added_p50_us") && row.has("added_p99_us")).isTrue();
         }
         assertThat(j.path("highest_sustained_rps").asInt()).isIn(50, 100);
+    }
+
+    @Test
+    void failed_requests_are_counted_by_kind_so_a_soak_says_why_it_failed() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        OpenLoopLoad.Result r = new OpenLoopLoad().run("http://127.0.0.1:" + closedPort + "/v1/chat/completions", 20, 0.5,
+                i -> "{}", new String[0]);
+        assertThat(r.ok()).isZero();
+        assertThat(r.errors()).isEqualTo(r.sent());
+        assertThat(r.errorKinds()).containsOnlyKeys("ConnectException");
+        assertThat(r.errorKinds().get("ConnectException")).isEqualTo(r.sent());
     }
 
     @Test
