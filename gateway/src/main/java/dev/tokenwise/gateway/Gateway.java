@@ -189,7 +189,6 @@ public final class Gateway implements AutoCloseable {
 
         // components, filled in by start() in the order they are opened
         private final Deque<AutoCloseable> opened = new ArrayDeque<>();
-        private final List<Consumer<Javalin>> routes = new ArrayList<>();
         private PriceCatalog prices;
         private BatchingLedger ledger;
         private AccountingStage accounting;
@@ -258,9 +257,8 @@ public final class Gateway implements AutoCloseable {
             stages.add(new CacheStage(cache, clock));
             stages.add(routing);
             // finished batch-job requests are priced and recorded by the same accounting stage
-            AccountingStage accountingStage = accounting;
             context = open(ContextStages.create(config.context(), registry, clock, nanoTime, env,
-                    (job, tenant, feature, id, request, reply) -> accountingStage.handle(Exchange.create(job + "/" + id,
+                    (job, tenant, feature, id, request, reply) -> accounting.handle(Exchange.create(job + "/" + id,
                             clock.instant(), nanoTime.getAsLong(), request, Map.of("x-tokenwise-feature", feature), null)
                             .withPrincipal(new Principal("batch-job", "batch-job", tenant)), ex -> reply)));
             stages.addAll(context.stages());
@@ -270,13 +268,14 @@ public final class Gateway implements AutoCloseable {
             Pipeline pipeline = new Pipeline(observe.traced(stages));
 
             String adminKeyEnv = config.server().adminKeyEnv();
-            routes.add(new AdminRoutes(keys, env.apply(adminKeyEnv), adminKeyEnv, clock));
+            String adminKey = env.apply(adminKeyEnv);
             Map<String, String> tiers = new LinkedHashMap<>();
             config.models().forEach((name, m) -> tiers.put(name, m.tier() == null ? "unknown" : m.tier()));
             DashboardRoutes dashboard = new DashboardRoutes(ledger.store().query(), new KeyBudgets(keys, clock),
-                    observe.metrics(), env.apply(adminKeyEnv), adminKeyEnv, config.server().host(), tiers, clock);
-            routes.add(dashboard::register);
-            routes.add(context::routes);
+                    observe.metrics(), adminKey, adminKeyEnv, config.server().host(), tiers, clock);
+            // the HTTP surface beyond the OpenAI endpoints: key admin, dashboard, batch jobs
+            List<Consumer<Javalin>> routes = List.of(new AdminRoutes(keys, adminKey, adminKeyEnv, clock),
+                    dashboard::register, context::routes);
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
                     config.server().shutdownGraceMs(), clock, nanoTime, app -> routes.forEach(r -> r.accept(app)));
             server.start(config.server().host(), config.server().port(), config.server().idleTimeoutMs());
