@@ -3,10 +3,6 @@ package dev.tokenwise.gateway.stage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.pricing.PriceCatalog;
-import dev.tokenwise.core.tokens.TokenCounter;
-import dev.tokenwise.core.wire.ChatRequest;
-import dev.tokenwise.core.wire.ChatResponse;
-import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.gateway.ledger.Ledger;
 import dev.tokenwise.gateway.ledger.LedgerRecord;
 import dev.tokenwise.gateway.pipeline.Applied;
@@ -20,9 +16,7 @@ import dev.tokenwise.gateway.server.ErrorMapper;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -37,10 +31,6 @@ import org.slf4j.LoggerFactory;
  * {@code x-tokenwise-*-usd} headers; a stream gets the served model before its first byte.
  */
 public final class AccountingStage implements Stage {
-    private static final Logger LOG = LoggerFactory.getLogger(AccountingStage.class);
-    /** Strategies after which the provider no longer saw the client's own prompt or model. */
-    private static final Set<String> PROMPT_CHANGING = Set.of(Applied.CACHE_EXACT, Applied.CACHE_SEMANTIC,
-            Applied.ROUTING, Applied.CASCADE, Applied.TRIM, Applied.DEDUP);
 
     public static final String COST = "x-tokenwise-cost-usd";
     public static final String BASELINE = "x-tokenwise-baseline-usd";
@@ -48,14 +38,13 @@ public final class AccountingStage implements Stage {
     public static final String SERVED_MODEL = "x-tokenwise-served-model";
     public static final String CACHE = "x-tokenwise-cache";
 
-    private final PriceCatalog catalog;
+    private final RequestPricer pricer;
     private final Ledger ledger;
     private final LongSupplier nanoTime;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Set<String> unpriced = ConcurrentHashMap.newKeySet();
 
     public AccountingStage(PriceCatalog catalog, Ledger ledger, LongSupplier nanoTime) {
-        this.catalog = catalog;
+        this.pricer = new RequestPricer(catalog, true);
         this.ledger = ledger;
         this.nanoTime = nanoTime;
     }
@@ -73,11 +62,11 @@ public final class AccountingStage implements Stage {
                 ledger.append(failure(ex, e, timing));
                 throw e;
             }
-            Priced p = price(ex.original(), reply);
+            RequestPricer.Priced p = pricer.price(ex.original(), reply);
             if (!ex.streaming()) {
-                ex.responseHeaders().put(COST, usd(p.cost));
-                ex.responseHeaders().put(BASELINE, usd(p.baseline));
-                ex.responseHeaders().put(SAVED, usd(p.baseline.subtract(p.cost)));
+                ex.responseHeaders().put(COST, usd(p.cost()));
+                ex.responseHeaders().put(BASELINE, usd(p.baseline()));
+                ex.responseHeaders().put(SAVED, usd(p.baseline().subtract(p.cost())));
                 if (reply.servedModel() != null) ex.responseHeaders().put(SERVED_MODEL, reply.servedModel());
                 ex.responseHeaders().put(CACHE, reply.cacheStatus());
             }
@@ -116,51 +105,7 @@ public final class AccountingStage implements Stage {
         return true;
     }
 
-    /** What a request cost and what it would have cost unoptimised. */
-    record Priced(BigDecimal cost, BigDecimal baseline, long baselineInputTokens, long baselineOutputTokens) {}
-
-    Priced price(ChatRequest original, Reply reply) {
-        BigDecimal cost = BigDecimal.ZERO;
-        for (UpstreamCall c : reply.calls()) {
-            if (catalog.find(c.model()).isEmpty()) warnUnpriced(c.model());
-            cost = cost.add(catalog.cost(c.model(), c.usage(), c.discount()));
-        }
-        String model = original.model();
-        if (catalog.find(model).isEmpty()) warnUnpriced(model);
-        long in = baselineInputTokens(original, reply);
-        long out = completionTokens(reply);
-        BigDecimal baseline = catalog.cost(model, Usage.counted(in, out), 0);
-        return new Priced(cost, baseline, in, out);
-    }
-
-    /**
-     * The provider's own prompt count when the provider saw exactly the client's request (one call
-     * to the requested model, no strategy that changes prompt or model); otherwise the original
-     * messages counted with the requested model's tokenizer.
-     */
-    private static long baselineInputTokens(ChatRequest original, Reply reply) {
-        if (reply.calls().size() == 1) {
-            UpstreamCall c = reply.calls().getFirst();
-            boolean unchanged = reply.applied().stream().noneMatch(a -> PROMPT_CHANGING.contains(a.strategy()))
-                    && c.model().equalsIgnoreCase(original.model()) && c.usage().reported();
-            if (unchanged) return c.usage().promptTokens();
-        }
-        return TokenCounter.forModel(original.model()).countMessages(original.messages());
-    }
-
-    /**
-     * The answer's completion tokens: as the serving call reported them; for an answer served
-     * without a call (a cache hit), as recorded with the answer, else counted from its text.
-     */
-    private static long completionTokens(Reply reply) {
-        if (!reply.calls().isEmpty()) return reply.calls().getLast().usage().completionTokens();
-        ChatResponse r = reply.response();
-        Usage u = r == null ? null : r.usage();
-        if (u != null && u.completionTokens() > 0) return u.completionTokens();
-        return r == null ? 0 : TokenCounter.forModel(reply.servedModel()).count(r.text());
-    }
-
-    private LedgerRecord record(Exchange ex, Reply reply, Priced p, TimingSink timing) {
+    private LedgerRecord record(Exchange ex, Reply reply, RequestPricer.Priced p, TimingSink timing) {
         long input = 0, cached = 0, output = 0;
         for (UpstreamCall c : reply.calls()) {
             input += c.usage().promptTokens();
@@ -171,7 +116,7 @@ public final class AccountingStage implements Stage {
         for (Applied a : reply.applied()) strategies.add(a.strategy());
         return new LedgerRecord(ex.id(), ex.receivedAt(), ex.principal().keyId(), ex.principal().tenant(), ex.feature(),
                 ex.original().model(), reply.servedModel(), reply.provider(), input, cached, output,
-                p.cost, p.baseline, p.baseline.subtract(p.cost), String.join(",", strategies), reply.cacheStatus(),
+                p.cost(), p.baseline(), p.baseline().subtract(p.cost()), String.join(",", strategies), reply.cacheStatus(),
                 millisSince(ex.startNanos()), timing == null ? -1 : timing.ttftMs(), 200, null);
     }
 
@@ -193,13 +138,6 @@ public final class AccountingStage implements Stage {
 
     private double millisSince(long startNanos) {
         return (nanoTime.getAsLong() - startNanos) / 1_000_000.0;
-    }
-
-    private void warnUnpriced(String model) {
-        if (unpriced.add(model.toLowerCase(Locale.ROOT))) {
-            LOG.warn("no price for model '{}' in price sheet '{}': its calls are recorded at $0; add it under pricing.models",
-                    model, catalog.sheet());
-        }
     }
 
     /** Dollars as a plain decimal string, e.g. "0.0001375". */

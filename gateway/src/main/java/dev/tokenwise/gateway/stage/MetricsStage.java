@@ -3,7 +3,6 @@ package dev.tokenwise.gateway.stage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.pricing.PriceCatalog;
-import dev.tokenwise.core.tokens.TokenCounter;
 import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.gateway.observe.GatewayMetrics;
@@ -19,29 +18,25 @@ import dev.tokenwise.gateway.server.ClientGoneException;
 import dev.tokenwise.gateway.server.ErrorMapper;
 import java.math.BigDecimal;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
  * Observes every reply (and every failure) of the stages after it: counts it in the metrics and
  * writes the request-log line. Placed right after authentication, so it sees budget rejections
- * and cache hits too. Costs are priced here from the upstream calls with the price catalog; the
- * baseline is the requested model on the original prompt with no cache.
+ * and cache hits too. Cost and baseline come from {@link RequestPricer}, the same rule the ledger
+ * uses.
  */
 public final class MetricsStage implements Stage {
-    private static final Set<String> PROMPT_CHANGING = Set.of(Applied.CACHE_EXACT, Applied.CACHE_SEMANTIC,
-            Applied.ROUTING, Applied.CASCADE, Applied.TRIM, Applied.DEDUP);
-
     private final GatewayMetrics metrics;
     private final RequestLog log;
-    private final PriceCatalog prices;
+    private final RequestPricer pricer;
     private final LongSupplier nanoTime;
 
     public MetricsStage(GatewayMetrics metrics, RequestLog log, PriceCatalog prices, LongSupplier nanoTime) {
         this.metrics = metrics;
         this.log = log;
-        this.prices = prices;
+        this.pricer = new RequestPricer(prices, false);
         this.nanoTime = nanoTime;
     }
 
@@ -73,43 +68,14 @@ public final class MetricsStage implements Stage {
 
     private RequestObservation success(Exchange ex, Reply reply, long firstChunkNanos) {
         Usage total = Usage.ZERO;
-        BigDecimal cost = BigDecimal.ZERO;
-        for (UpstreamCall c : reply.calls()) {
-            total = total.plus(c.usage());
-            cost = cost.add(prices.cost(c.model(), c.usage(), c.discount()));
-        }
-        BigDecimal baseline = prices.cost(ex.original().model(),
-                Usage.counted(baselinePromptTokens(ex.original(), reply), completionTokens(reply)), 0);
+        for (UpstreamCall c : reply.calls()) total = total.plus(c.usage());
+        RequestPricer.Priced p = pricer.price(ex.original(), reply);
         long end = nanoTime.getAsLong();
         return new RequestObservation(ex.id(), ex.receivedAt(), ex.principal().keyId(), ex.principal().tenant(),
                 ex.feature(), ex.original().model(), reply.servedModel(), reply.provider(), ex.streaming(), 200,
-                null, null, total.promptTokens(), total.cachedTokens(), total.completionTokens(), cost, baseline,
+                null, null, total.promptTokens(), total.cachedTokens(), total.completionTokens(), p.cost(), p.baseline(),
                 reply.applied().stream().map(Applied::strategy).toList(), reply.cacheStatus(),
                 end - ex.startNanos(), firstChunkNanos < 0 ? -1 : firstChunkNanos - ex.startNanos(), reply.calls());
-    }
-
-    /**
-     * The baseline's prompt tokens, by the same rule as the ledger's {@link AccountingStage} so
-     * metrics and ledger agree: the provider's count when it saw exactly the client's request
-     * (one call to the requested model, no prompt- or model-changing strategy), else the original
-     * messages counted with the requested model's tokenizer.
-     */
-    private static long baselinePromptTokens(ChatRequest original, Reply reply) {
-        if (reply.calls().size() == 1) {
-            UpstreamCall c = reply.calls().getFirst();
-            boolean unchanged = reply.applied().stream().noneMatch(a -> PROMPT_CHANGING.contains(a.strategy()))
-                    && c.model().equalsIgnoreCase(original.model()) && c.usage().reported();
-            if (unchanged) return c.usage().promptTokens();
-        }
-        return TokenCounter.forModel(original.model()).countMessages(original.messages());
-    }
-
-    /** The answer's completion tokens (the serving call's; a cache hit's recorded or counted answer). */
-    private static long completionTokens(Reply reply) {
-        if (!reply.calls().isEmpty()) return reply.calls().getLast().usage().completionTokens();
-        Usage u = reply.response() == null ? null : reply.response().usage();
-        if (u != null && u.completionTokens() > 0) return u.completionTokens();
-        return reply.response() == null ? 0 : TokenCounter.forModel(reply.servedModel()).count(reply.response().text());
     }
 
     private static GatewayException classify(RuntimeException e) {

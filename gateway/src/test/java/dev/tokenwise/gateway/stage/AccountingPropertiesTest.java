@@ -9,7 +9,6 @@ import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.gateway.pipeline.Reply;
 import dev.tokenwise.gateway.pipeline.UpstreamCall;
-import dev.tokenwise.gateway.ledger.Ledger;
 import java.math.BigDecimal;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -17,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 
 class AccountingPropertiesTest {
-    private final AccountingStage stage = new AccountingStage(PriceCatalog.bundled("current"), Ledger.NOOP, System::nanoTime);
+    private final RequestPricer pricer = new RequestPricer(PriceCatalog.bundled("current"), false);
 
     private static ChatRequest request(String model) {
         var b = Json.object();
@@ -31,7 +30,7 @@ class AccountingPropertiesTest {
             @ForAll @LongRange(max = 2_000_000) long prompt, @ForAll @LongRange(max = 100_000) long completion) {
         Usage u = new Usage(prompt, 0, 0, completion, true);
         Reply r = Reply.fromProvider(ChatResponse.of("c", "gpt-4o", 1, "x", "stop", u), new UpstreamCall("gpt-4o", "mock", u, 1));
-        AccountingStage.Priced p = stage.price(request("gpt-4o"), r);
+        RequestPricer.Priced p = pricer.price(request("gpt-4o"), r);
         assertThat(p.cost()).isEqualByComparingTo(p.baseline());
     }
 
@@ -43,7 +42,7 @@ class AccountingPropertiesTest {
         Usage u = new Usage(prompt, cached, 0, completion, true);
         Reply r = Reply.fromProvider(ChatResponse.of("c", "claude-3-5-sonnet", 1, "x", "stop", u),
                 new UpstreamCall("claude-3-5-sonnet", "mock", u, 1));
-        AccountingStage.Priced p = stage.price(request("claude-3-5-sonnet"), r);
+        RequestPricer.Priced p = pricer.price(request("claude-3-5-sonnet"), r);
         assertThat(p.cost()).isLessThanOrEqualTo(p.baseline());
         assertThat(p.cost().signum()).isGreaterThanOrEqualTo(0);
         assertThat(p.baseline().subtract(p.cost())).isGreaterThanOrEqualTo(BigDecimal.ZERO);
