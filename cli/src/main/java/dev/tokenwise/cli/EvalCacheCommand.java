@@ -69,18 +69,19 @@ final class EvalCacheCommand implements Runnable {
         if (!Files.isRegularFile(pairs)) throw new UserException("pairs file not found: " + pairs);
         if (limit < 0) throw new UserException("--limit must be >= 0, was " + limit);
         if (threshold != null && (threshold <= 0 || threshold > 1)) throw new UserException("--threshold must be in (0, 1], was " + threshold);
-        Progress progress = System.console() != null ? EvalCacheCommand::printProgress : Progress.NONE;
+        TerminalProgress terminal = System.console() != null ? new TerminalProgress(System.err) : null;
         if (filler < 0) throw new UserException("--filler must be >= 0, was " + filler);
         EmbeddingFile remembered = embeddings == null ? null : new EmbeddingFile(Embedder.miniLm(), embeddings);
         Embedder embedder = remembered != null ? remembered : Embedder.miniLm();
         try {
-            run(embedder, progress);
+            run(embedder, terminal);
         } finally {
             if (remembered != null) remembered.save();
         }
     }
 
-    private void run(Embedder embedder, Progress progress) {
+    private void run(Embedder embedder, TerminalProgress terminal) {
+        Progress progress = terminal == null ? Progress.NONE : terminal::show;
         if (train != null) {
             List<QuestionPair> data = QuestionPair.read(pairs, QuestionPair.Split.TRAIN, limit);
             VerifierTraining training = new VerifierTraining(embedder);
@@ -93,7 +94,7 @@ final class EvalCacheCommand implements Runnable {
             } catch (IOException e) {
                 throw new UserException("cannot write " + train + ": " + e.getMessage());
             }
-            System.err.print(progress == Progress.NONE ? "" : "\r\033[K");
+            if (terminal != null) terminal.done();
             System.out.println("guards on own pairs: " + training.guardStats());
             System.out.println("wrote " + train + " (default_threshold " + model.defaultThreshold() + "; " + model.trainedOn() + ")");
             return;
@@ -115,7 +116,7 @@ final class EvalCacheCommand implements Runnable {
         ObjectNode result = new CacheEvaluation(embedder, new HitVerifier(model), System::nanoTime).run(data, t, filler, progress);
         result.put("embeddings_remembered", embeddings != null);
         result.put("split", s.name().toLowerCase(Locale.ROOT));
-        if (progress != Progress.NONE) System.err.print("\r\033[K");
+        if (terminal != null) terminal.done();
         if (json) {
             System.out.println(Json.write(result));
             return;
@@ -134,10 +135,5 @@ final class EvalCacheCommand implements Runnable {
         for (JsonNode c : result.get("cosine_baseline_curve")) {
             System.out.printf(Locale.ROOT, "  %.2f     %.4f     %.4f%n", c.get("threshold").asDouble(), c.get("precision").asDouble(), c.get("recall").asDouble());
         }
-    }
-
-    private static void printProgress(String phase, int done, int total) {
-        System.err.printf(Locale.ROOT, "\r\033[K%s %d/%d", phase, done, total);
-        System.err.flush();
     }
 }

@@ -27,6 +27,14 @@ final class TerminalProgress implements Progress {
         print(done, false);
     }
 
+    /** One update that names its phase and total itself (the cache evaluation's progress shape). */
+    synchronized void show(String name, long done, long total) {
+        boolean changed = !name.equals(phase) || total != this.total;
+        this.phase = name;
+        this.total = total;
+        print(done, changed);
+    }
+
     @Override
     public synchronized void done() {
         err.print("\r\033[K");

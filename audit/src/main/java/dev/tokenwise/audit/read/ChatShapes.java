@@ -2,6 +2,7 @@ package dev.tokenwise.audit.read;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenwise.core.tokens.TokenCounter;
+import dev.tokenwise.core.wire.Message;
 import java.time.Instant;
 
 /** Turns an OpenAI-shaped request body and response body into a {@link LogRecord}; shared by the JSON-carrying formats. */
@@ -29,7 +30,7 @@ final class ChatShapes {
             for (JsonNode m : messages) {
                 count++;
                 String role = m.path("role").asText("");
-                String text = text(m.get("content"));
+                String text = Message.textOf(m.get("content"));
                 hash = Hash64.mix(Hash64.mix(hash, role), text);
                 if (role.equals("system") || role.equals("developer")) {
                     if (!sys.isEmpty()) sys.append('\n');
@@ -90,22 +91,5 @@ final class ChatShapes {
             SYSTEM_TOKENS.put(key, n);
         }
         return n;
-    }
-
-    static String text(JsonNode c) {
-        if (c == null || c.isNull()) return "";
-        if (c.isTextual()) return c.asText();
-        if (c.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : c) {
-                JsonNode t = part.get("text");
-                if (t != null && t.isTextual()) {
-                    if (!sb.isEmpty()) sb.append('\n');
-                    sb.append(t.asText());
-                }
-            }
-            return sb.toString();
-        }
-        return c.toString();
     }
 }

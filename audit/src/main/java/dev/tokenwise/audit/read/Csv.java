@@ -3,10 +3,16 @@ package dev.tokenwise.audit.read;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterators;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /** A small RFC 4180 reader: quoted fields may hold commas, doubled quotes and newlines; rows keep their first line number. */
 final class Csv implements Iterator<Csv.Row> {
@@ -99,6 +105,36 @@ final class Csv implements Iterator<Csv.Row> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The data rows of {@code csv} (header already read) as records. A row with an unterminated quote,
+     * a width other than {@code width}, or that {@code parse} throws on goes to {@code problems};
+     * closing the stream closes {@code in}.
+     *
+     * @param columns how the expected columns are named in the width message
+     */
+    static Stream<LogRecord> records(Csv csv, BufferedReader in, Path file, ReadProblems problems, int width, String columns,
+                                     BiFunction<Long, List<String>, LogRecord> parse) {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(csv, 0), false).map(row -> {
+            try {
+                List<String> f = row.fields();
+                if (f.contains(null)) throw new IllegalArgumentException("unterminated quoted field");
+                if (f.size() != width) {
+                    throw new IllegalArgumentException("expected " + width + " fields (" + columns + "), got " + f.size());
+                }
+                return parse.apply(row.line(), f);
+            } catch (RuntimeException e) {
+                problems.add(file, row.line(), Lines.message(e));
+                return null;
+            }
+        }).filter(Objects::nonNull).onClose(() -> {
+            try {
+                in.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** Splits one line (no embedded newlines) for format detection. */

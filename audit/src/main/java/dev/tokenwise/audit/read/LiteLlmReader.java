@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -127,26 +126,10 @@ final class LiteLlmReader implements LogReader {
         }
         List<String> raw = csv.next().fields();
         List<String> h = raw.stream().map(s -> s == null ? "" : s.strip()).toList();
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(csv, 0), false).map(row -> {
-            try {
-                List<String> f = row.fields();
-                if (f.contains(null)) throw new IllegalArgumentException("unterminated quoted field");
-                if (f.size() != h.size()) {
-                    throw new IllegalArgumentException("expected " + h.size() + " fields (LiteLLM spend log columns), got " + f.size());
-                }
-                ObjectNode n = JsonNodeFactory.instance.objectNode();
-                for (int i = 0; i < h.size(); i++) n.put(h.get(i), f.get(i));
-                return fromJson(row.line(), n);
-            } catch (RuntimeException e) {
-                problems.add(file, row.line(), Lines.message(e));
-                return null;
-            }
-        }).filter(Objects::nonNull).onClose(() -> {
-            try {
-                r.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        return Csv.records(csv, r, file, problems, h.size(), "LiteLLM spend log columns", (line, f) -> {
+            ObjectNode n = JsonNodeFactory.instance.objectNode();
+            for (int i = 0; i < h.size(); i++) n.put(h.get(i), f.get(i));
+            return fromJson(line, n);
         });
     }
 

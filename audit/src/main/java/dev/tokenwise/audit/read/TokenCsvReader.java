@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * CSV with token counts and no text, such as the Azure LLM inference traces
@@ -54,28 +51,12 @@ final class TokenCsvReader implements LogReader {
             throw new LogFormatException(file + ": line 1: expected a CSV header with input and output token columns "
                     + "(e.g. TIMESTAMP,ContextTokens,GeneratedTokens), got: " + String.join(",", h));
         }
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(csv, 0), false).map(row -> {
-            List<String> f = row.fields();
-            try {
-                if (f.contains(null)) throw new IllegalArgumentException("unterminated quoted field");
-                if (f.size() != h.size()) {
-                    throw new IllegalArgumentException("expected " + h.size() + " fields (" + String.join(",", h) + "), got " + f.size());
-                }
-                Instant time = t >= 0 ? Times.parse(f.get(t)) : Instant.EPOCH;
-                String m = model >= 0 && !f.get(model).isBlank() ? f.get(model) : options.assumeModel();
-                return new LogRecord(row.line(), time, m, feature >= 0 ? f.get(feature) : null, null, null, null, 0,
-                        Long.parseLong(f.get(in).strip()), 0, Long.parseLong(f.get(out).strip()),
-                        max >= 0 && !f.get(max).isBlank() ? Long.parseLong(f.get(max).strip()) : -1, false, null, 0, 0);
-            } catch (RuntimeException e) {
-                problems.add(file, row.line(), Lines.message(e));
-                return null;
-            }
-        }).filter(Objects::nonNull).onClose(() -> {
-            try {
-                r.close();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+        return Csv.records(csv, r, file, problems, h.size(), String.join(",", h), (line, f) -> {
+            Instant time = t >= 0 ? Times.parse(f.get(t)) : Instant.EPOCH;
+            String m = model >= 0 && !f.get(model).isBlank() ? f.get(model) : options.assumeModel();
+            return new LogRecord(line, time, m, feature >= 0 ? f.get(feature) : null, null, null, null, 0,
+                    Long.parseLong(f.get(in).strip()), 0, Long.parseLong(f.get(out).strip()),
+                    max >= 0 && !f.get(max).isBlank() ? Long.parseLong(f.get(max).strip()) : -1, false, null, 0, 0);
         });
     }
 

@@ -25,8 +25,10 @@ public record Message(ObjectNode raw) {
     public JsonNode content() { return raw.get("content"); }
 
     /** All text in the message: the string content, or the text parts joined by newlines. */
-    public String text() {
-        JsonNode c = raw.get("content");
+    public String text() { return textOf(raw.get("content")); }
+
+    /** The text of a content node (string, array of parts, or null) as {@link #text()} reads it. */
+    public static String textOf(JsonNode c) {
         if (c == null || c.isNull()) return "";
         if (c.isTextual()) return c.asText();
         if (c.isArray()) {
