@@ -52,9 +52,14 @@ public final class PromptCacheMarker {
         List<Message> out = new ArrayList<>(messages);
         int placed = 0;
         int prefixTokens = 0;
+        // candidates ascend: each prefix extends the last one, so only the new messages are counted
+        int counted = 0;
+        int messageTokens = 0;
         for (int idx : candidates) {
             if (placed >= available) break;
-            int prefix = counter.countMessages(messages.subList(0, idx + 1));
+            messageTokens += counter.countMessages(messages.subList(counted, idx + 1)) - TokenCounter.REPLY_PRIMING;
+            counted = idx + 1;
+            int prefix = messageTokens + TokenCounter.REPLY_PRIMING;
             if (prefix < minTokens) continue;
             Message marked = withBreakpoint(messages.get(idx));
             if (marked == null) continue;

@@ -46,9 +46,22 @@ public final class PromptFeatures {
         return p -> cache.computeIfAbsent(p, PromptFeatures::extract);
     }
 
-    public static double[] extract(String prompt) {
+    /** The prompt without a trailing "Answer:" cue, which the features do not look at. */
+    private static String body(String prompt) {
         String p = prompt == null ? "" : prompt;
-        String body = p.replaceFirst("(?s)\\s*Answer:\\s*$", "");
+        return p.replaceFirst("(?s)\\s*Answer:\\s*$", "");
+    }
+
+    /** The {@code math_symbol_density} feature alone, for callers that need only it. */
+    public static double mathSymbolDensity(String prompt) {
+        String body = body(prompt);
+        int math = 0;
+        for (int i = 0; i < body.length(); i++) if (MATH.indexOf(body.charAt(i)) >= 0) math++;
+        return math / (double) Math.max(1, body.length());
+    }
+
+    public static double[] extract(String prompt) {
+        String body = body(prompt);
         double chars = Math.max(1, body.length());
         List<String> options = new ArrayList<>();
         int firstOption = body.length();

@@ -64,7 +64,7 @@ public final class RulesRouter implements Router {
     /** The task the prompt most likely is, checked from most to least demanding. */
     public static Task classify(String prompt) {
         String p = prompt == null ? "" : prompt;
-        double math = PromptFeatures.extract(p)[PromptFeatures.NAMES.indexOf("math_symbol_density")];
+        double math = PromptFeatures.mathSymbolDensity(p);
         boolean summarise = SUMMARISE.matcher(p).find();
         if (summarise && p.length() >= LONG_TEXT) return Task.LONG_SUMMARISATION;
         if (REASONING.matcher(p).find() || math > 0.02) return Task.COMPLEX_REASONING;

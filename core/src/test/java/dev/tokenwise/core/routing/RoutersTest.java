@@ -13,6 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RoutersTest {
     @Test
+    void the_math_density_shortcut_equals_the_extracted_feature() {
+        int at = PromptFeatures.NAMES.indexOf("math_symbol_density");
+        for (String p : new String[] {"", "Solve x^2 + 3x = 10 for x. Answer:", "What is 7 × 8 ÷ 2?", "Plain words only", null}) {
+            assertThat(PromptFeatures.mathSymbolDensity(p)).isEqualTo(PromptFeatures.extract(p)[at]);
+        }
+    }
+
+    @Test
     void the_rules_router_follows_the_playbook_task_table() {
         assertThat(RulesRouter.classify("What are your business hours?")).isEqualTo(RulesRouter.Task.FAQ_LOOKUP);
         assertThat(RulesRouter.classify("Extract the order number and delivery date from: order 5512 arrives 3 May"))

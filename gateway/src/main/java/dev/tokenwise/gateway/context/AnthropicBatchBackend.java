@@ -8,8 +8,8 @@ import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.ChatResponse;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.core.wire.Message;
-import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
+import dev.tokenwise.gateway.provider.anthropic.AnthropicWire;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -138,20 +138,9 @@ final class AnthropicBatchBackend implements BatchBackend {
         return out;
     }
 
-    /** An Anthropic message as an OpenAI chat completion. */
+    /** An Anthropic message as an OpenAI chat completion, under the model name the client used. */
     ChatResponse response(JsonNode msg, String model) {
-        StringBuilder text = new StringBuilder();
-        for (JsonNode block : msg.path("content")) if ("text".equals(block.path("type").asText())) text.append(block.path("text").asText());
-        JsonNode u = msg.path("usage");
-        long read = u.path("cache_read_input_tokens").asLong(0);
-        long write = u.path("cache_creation_input_tokens").asLong(0);
-        Usage usage = new Usage(u.path("input_tokens").asLong(0) + read + write, read, write, u.path("output_tokens").asLong(0), true);
-        String finish = switch (msg.path("stop_reason").asText("end_turn")) {
-            case "max_tokens" -> "length";
-            case "tool_use" -> "tool_calls";
-            default -> "stop";
-        };
-        return ChatResponse.of(msg.path("id").asText("msg_batch"), model, clock.instant().getEpochSecond(), text.toString(), finish, usage);
+        return AnthropicWire.toOpenAi(msg, clock.instant().getEpochSecond()).withModel(model);
     }
 
     @Override

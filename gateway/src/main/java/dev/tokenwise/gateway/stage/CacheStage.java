@@ -55,8 +55,8 @@ public final class CacheStage implements Stage {
         }
         String tenant = ex.principal().tenant();
         ChatRequest request = ex.request();
-        String key = CacheKey.exact(tenant, route, request);
-        if (s.exact()) {
+        String key = s.exact() ? CacheKey.exact(tenant, route, request) : null;
+        if (key != null) {
             Optional<byte[]> hit = cache.exact().get(key);
             if (hit.isPresent()) {
                 return serve(ex, hit.get(), HIT_EXACT, new Applied(Applied.CACHE_EXACT, "key " + key.substring(0, 16)));
@@ -84,7 +84,7 @@ public final class CacheStage implements Stage {
         if (!ex.sink().cancelled() && cacheable(reply.response(), s)) {
             byte[] value = Json.bytes(reply.response().body());
             Duration ttl = Duration.ofSeconds(s.ttlSeconds());
-            if (s.exact()) cache.exact().put(key, value, ttl);
+            if (key != null) cache.exact().put(key, value, ttl);
             if (namespace != null) semantic.add(namespace, question, vector, value, clock.millis() + ttl.toMillis());
         }
         return reply.withCacheStatus(MISS);

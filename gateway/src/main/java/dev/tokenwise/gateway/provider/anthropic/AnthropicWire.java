@@ -16,7 +16,7 @@ import java.util.List;
  * Translation between OpenAI chat completions and Anthropic's Messages API, both ways. Pure
  * functions over JSON trees, so each mapping can be tested without a server.
  */
-final class AnthropicWire {
+public final class AnthropicWire {
     /** Anthropic requires max_tokens; this is used when the client set no output cap. */
     static final int DEFAULT_MAX_TOKENS = 4096;
 
@@ -240,7 +240,7 @@ final class AnthropicWire {
     }
 
     /** A Messages API response as an OpenAI chat completion. */
-    static ChatResponse toOpenAi(JsonNode msg, long created) {
+    public static ChatResponse toOpenAi(JsonNode msg, long created) {
         ObjectNode b = Json.object();
         b.put("id", msg.path("id").asText());
         b.put("object", "chat.completion");
