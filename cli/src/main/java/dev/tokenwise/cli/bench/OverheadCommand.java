@@ -7,8 +7,6 @@ import dev.tokenwise.gateway.Gateway;
 import dev.tokenwise.gateway.config.ConfigLoader;
 import dev.tokenwise.gateway.config.GatewayConfig;
 import dev.tokenwise.gateway.config.ModelConfig;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,20 +48,10 @@ final class OverheadCommand implements Runnable {
         double seconds = parseDuration(duration);
         double warm = parseDuration(warmup);
         for (int r : rates) if (r < 1 || r > 100_000) throw new IllegalArgumentException("--rates: each rate must be 1..100000, was " + r);
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("tokenwise-bench");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Map<String, ModelConfig> upstreamModels = new LinkedHashMap<>();
-        upstreamModels.put("gpt-4o", ModelConfig.mock("large", new ModelConfig.MockConfig(0, 0, 20)));
-        GatewayConfig upstreamCfg = new GatewayConfig(null, upstreamModels)
-                .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("upstream").toString()))
-                .withObservability(QUIET).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off());
         OpenLoopLoad load = new OpenLoopLoad();
-        try (Gateway upstream = Gateway.builder(upstreamCfg).start();
-             BenchGateway gw = BenchGateway.start(upstream.baseUrl(), dir)) {
+        try (BenchRig rig = BenchRig.start("tokenwise-bench")) {
+            Gateway upstream = rig.upstream();
+            BenchGateway gw = rig.gateway();
             String direct = upstream.baseUrl() + "/chat/completions";
             String through = gw.gateway().baseUrl() + "/chat/completions";
             IntFunction<String> body = i -> "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"benchmark request "

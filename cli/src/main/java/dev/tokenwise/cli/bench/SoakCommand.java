@@ -3,17 +3,12 @@ package dev.tokenwise.cli.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.wire.Json;
-import dev.tokenwise.gateway.Gateway;
-import dev.tokenwise.gateway.config.GatewayConfig;
-import dev.tokenwise.gateway.config.ModelConfig;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.IntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,17 +38,6 @@ final class SoakCommand implements Runnable {
         double total = OverheadCommand.parseDuration(duration);
         double step = OverheadCommand.parseDuration(interval);
         if (step <= 0 || step > total) throw new IllegalArgumentException("--interval must be > 0 and <= --duration");
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("tokenwise-soak");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        Map<String, ModelConfig> models = new LinkedHashMap<>();
-        models.put("gpt-4o", ModelConfig.mock("large", new ModelConfig.MockConfig(0, 0, 20)));
-        GatewayConfig upstreamCfg = new GatewayConfig(null, models)
-                .withServer(GatewayConfig.embeddedDefault().server().withPort(0).withDataDir(dir.resolve("upstream").toString()))
-                .withObservability(OverheadCommand.QUIET).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off());
         OpenLoopLoad load = new OpenLoopLoad();
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -63,8 +47,8 @@ final class SoakCommand implements Runnable {
         ArrayNode samples = out.putArray("samples");
         long errors = 0;
         long sent = 0;
-        try (Gateway upstream = Gateway.builder(upstreamCfg).start();
-             OverheadCommand.BenchGateway gw = OverheadCommand.BenchGateway.start(upstream.baseUrl(), dir)) {
+        try (BenchRig rig = BenchRig.start("tokenwise-soak")) {
+            OverheadCommand.BenchGateway gw = rig.gateway();
             String url = gw.gateway().baseUrl() + "/chat/completions";
             IntFunction<String> body = i -> "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"soak " + i + "-"
                     + System.nanoTime() + "\"}]}";

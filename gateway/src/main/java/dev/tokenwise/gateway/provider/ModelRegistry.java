@@ -4,6 +4,7 @@ import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.gateway.config.ModelConfig;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +18,8 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final Map<String, Binding> models;
     private final Map<String, Provider> providers;
+    /** Model names in configuration order, without the catch-all. */
+    private final List<String> order;
 
     public ModelRegistry(Map<String, ModelConfig> models, Map<String, Provider> providers) {
         Map<String, Binding> m = new LinkedHashMap<>();
@@ -32,8 +35,6 @@ public final class ModelRegistry implements AutoCloseable {
         this.providers = Map.copyOf(providers);
         this.order = m.keySet().stream().filter(n -> !n.equals(ANY_MODEL)).toList();
     }
-
-    private final java.util.List<String> order;
 
     /**
      * Configuration key that serves every model name not configured otherwise (the quick start's
@@ -55,7 +56,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /** Model names in configuration order (without the {@value #ANY_MODEL} catch-all). */
-    public java.util.List<String> names() { return order; }
+    public List<String> names() { return order; }
 
     public Collection<Provider> providers() { return providers.values(); }
 

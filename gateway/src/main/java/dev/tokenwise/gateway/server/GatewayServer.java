@@ -39,11 +39,6 @@ public final class GatewayServer implements AutoCloseable {
     private final InstantSource clock;
     private final LongSupplier nanoTime;
 
-    public GatewayServer(Pipeline pipeline, ModelRegistry registry, long maxBodyBytes, InstantSource clock,
-                         LongSupplier nanoTime, Consumer<Javalin> extraRoutes) {
-        this(pipeline, registry, maxBodyBytes, 10_000, clock, nanoTime, extraRoutes);
-    }
-
     /**
      * @param shutdownGraceMs how long {@link #close()} lets in-flight requests finish after it stops
      *     accepting new ones
@@ -96,10 +91,6 @@ public final class GatewayServer implements AutoCloseable {
                         .type("invalid_request_error").code("method_not_allowed").build());
             }
         });
-    }
-
-    public GatewayServer start(String host, int port) {
-        return start(host, port, 30_000);
     }
 
     /**

@@ -3,8 +3,7 @@ package dev.tokenwise.gateway.compat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tokenwise.gateway.config.GatewayConfig;
-import dev.tokenwise.gateway.testing.FakeUpstream;
+import dev.tokenwise.gateway.testing.EmbeddedAndProxy;
 import dev.tokenwise.gateway.testing.TestGateway;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,22 +18,16 @@ import org.junit.jupiter.params.provider.CsvSource;
  * proxying: the request is rejected before any upstream is called.
  */
 class BadInputTest {
-    static TestGateway embedded;
-    static FakeUpstream fake;
-    static TestGateway proxy;
+    static EmbeddedAndProxy gateways;
 
     @BeforeAll
     static void start() {
-        embedded = TestGateway.embedded();
-        fake = FakeUpstream.start();
-        proxy = TestGateway.start(GatewayConfig.upstream(fake.baseUrl(), null).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off()));
+        gateways = EmbeddedAndProxy.start();
     }
 
     @AfterAll
     static void stop() {
-        embedded.close();
-        proxy.close();
-        fake.close();
+        gateways.close();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -55,15 +48,15 @@ class BadInputTest {
             duplicate key                 | {"model":"gpt-4o","model":"x","messages":[{"role":"user","content":"hi"}]} | 400 | invalid_json |
             """)
     void a_client_mistake_is_a_4xx_naming_the_problem(String name, String body, int status, String code, String param) {
-        for (TestGateway gw : new TestGateway[] {embedded, proxy}) {
-            int before = fake.requestCount();
+        for (TestGateway gw : new TestGateway[] {gateways.embedded, gateways.proxy}) {
+            int before = gateways.fake.requestCount();
             HttpResponse<String> r = gw.post("/chat/completions", body);
             assertThat(r.statusCode()).as(name).isEqualTo(status);
             JsonNode err = TestGateway.json(r).path("error");
             assertThat(err.path("code").asText()).isEqualTo(code);
             assertThat(err.has("message") && err.has("type") && err.has("param")).isTrue();
             if (param != null) assertThat(err.path("param").asText()).isEqualTo(param);
-            assertThat(fake.requestCount()).as("no upstream call for a bad request").isEqualTo(before);
+            assertThat(gateways.fake.requestCount()).as("no upstream call for a bad request").isEqualTo(before);
         }
     }
 
@@ -77,7 +70,7 @@ class BadInputTest {
             body = new byte[size];
             Arrays.fill(body, (byte) ' ');
         }
-        for (TestGateway gw : new TestGateway[] {embedded, proxy}) {
+        for (TestGateway gw : new TestGateway[] {gateways.embedded, gateways.proxy}) {
             HttpResponse<String> r = gw.postBytes("/chat/completions", body);
             assertThat(r.statusCode()).as(name).isEqualTo(status);
             assertThat(TestGateway.json(r).path("error").path("message").asText()).isNotBlank();

@@ -13,7 +13,7 @@ import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.testing.EmbeddedAndProxy;
 import dev.tokenwise.gateway.testing.FakeUpstream;
 import dev.tokenwise.gateway.testing.TestGateway;
 import java.time.Duration;
@@ -34,22 +34,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * gateway: with the embedded mock models, and proxying any model name to an upstream.
  */
 class RealClientsTest {
-    static TestGateway embedded;
-    static FakeUpstream fake;
-    static TestGateway proxy;
+    static EmbeddedAndProxy gateways;
 
     @BeforeAll
     static void start() {
-        embedded = TestGateway.embedded();
-        fake = FakeUpstream.start();
-        proxy = TestGateway.start(GatewayConfig.upstream(fake.baseUrl(), null).withResilience(dev.tokenwise.gateway.config.ResilienceConfig.off()));
+        gateways = EmbeddedAndProxy.start();
     }
 
     @AfterAll
     static void stop() {
-        embedded.close();
-        proxy.close();
-        fake.close();
+        gateways.close();
     }
 
     /** (gateway base URL, model name, expected text fragment) */
@@ -59,8 +53,8 @@ class RealClientsTest {
 
     static Stream<Target> targets() {
         return Stream.of(
-                new Target("embedded mock gpt-4o", embedded.baseUrl(), "gpt-4o", "[gpt-4o] Re: Say hello"),
-                new Target("upstream, any model name", proxy.baseUrl(), "my-fine-tune-v3", FakeUpstream.ANSWER));
+                new Target("embedded mock gpt-4o", gateways.embedded.baseUrl(), "gpt-4o", "[gpt-4o] Re: Say hello"),
+                new Target("upstream, any model name", gateways.proxy.baseUrl(), "my-fine-tune-v3", FakeUpstream.ANSWER));
     }
 
     static OpenAIClient openai(String baseUrl) {
@@ -123,10 +117,10 @@ class RealClientsTest {
 
     @Test
     void openai_java_raises_when_the_upstream_stream_breaks_instead_of_ending_quietly() {
-        fake.disconnectMidStream();
+        gateways.fake.disconnectMidStream();
         StringBuilder text = new StringBuilder();
         Assertions.assertThatThrownBy(() -> {
-            try (StreamResponse<ChatCompletionChunk> s = openai(proxy.baseUrl()).chat().completions().createStreaming(
+            try (StreamResponse<ChatCompletionChunk> s = openai(gateways.proxy.baseUrl()).chat().completions().createStreaming(
                     ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("hi").build())) {
                 s.stream().forEach(chunk -> chunk.choices().forEach(ch -> ch.delta().content().ifPresent(text::append)));
             }
@@ -136,8 +130,8 @@ class RealClientsTest {
 
     @Test
     void langchain4j_streaming_reports_an_error_when_the_upstream_stream_breaks() throws Exception {
-        fake.disconnectMidStream();
-        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(proxy.baseUrl()).apiKey("sk-test")
+        gateways.fake.disconnectMidStream();
+        OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(gateways.proxy.baseUrl()).apiKey("sk-test")
                 .modelName("gpt-4o").timeout(Duration.ofSeconds(20)).build();
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         model.chat("hi", new StreamingChatResponseHandler() {
@@ -150,8 +144,8 @@ class RealClientsTest {
 
     @Test
     void openai_java_sees_an_upstream_429_as_its_rate_limit_exception() {
-        fake.rateLimited(2);
-        Assertions.assertThatThrownBy(() -> openai(proxy.baseUrl()).chat().completions().create(
+        gateways.fake.rateLimited(2);
+        Assertions.assertThatThrownBy(() -> openai(gateways.proxy.baseUrl()).chat().completions().create(
                         ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("hi").build()))
                 .isInstanceOf(RateLimitException.class);
     }

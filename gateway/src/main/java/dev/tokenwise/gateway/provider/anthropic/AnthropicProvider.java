@@ -24,7 +24,6 @@ import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * Anthropic's Messages API behind the OpenAI shape: requests and answers are translated both ways
@@ -59,15 +58,7 @@ public final class AnthropicProvider implements Provider {
         ObjectNode body = AnthropicWire.toAnthropic(request, model.upstreamModelFor(request.model()));
         body.remove("stream");
         try (Response response = http.execute(NAME, httpRequest(body, model), model.timeouts())) {
-            JsonNode msg;
-            try {
-                ResponseBody rb = response.body();
-                msg = Json.parse(rb == null ? "" : rb.string());
-            } catch (IOException e) {
-                throw UpstreamHttp.transportFailure(NAME, e, model.timeouts(), true);
-            } catch (RuntimeException e) {
-                throw GatewayException.upstream(NAME, "Upstream provider anthropic answered with a body that is not JSON.", e);
-            }
+            JsonNode msg = UpstreamHttp.readJson(NAME, response, model.timeouts());
             if (!"message".equals(msg.path("type").asText())) {
                 throw GatewayException.upstream(NAME, "Upstream provider anthropic answered with JSON that is not a message.", null);
             }

@@ -103,6 +103,21 @@ public final class UpstreamHttp implements AutoCloseable {
                 + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
     }
 
+    /**
+     * A successful upstream response's body parsed as JSON: a read failure is a mid-answer
+     * transport failure, a body that is not JSON a 502.
+     */
+    public static JsonNode readJson(String provider, Response response, TimeoutConfig t) {
+        try {
+            ResponseBody rb = response.body();
+            return Json.parse(rb == null ? "" : rb.string());
+        } catch (IOException e) {
+            throw transportFailure(provider, e, t, true);
+        } catch (RuntimeException e) {
+            throw GatewayException.upstream(provider, "Upstream provider " + provider + " answered with a body that is not JSON.", e);
+        }
+    }
+
     /** A non-2xx upstream response as the gateway error the client should see. */
     public GatewayException error(String provider, Response response) {
         int status = response.code();

@@ -56,7 +56,7 @@ public final class OpenAiProvider implements Provider {
     public ChatResponse complete(ChatRequest request, ModelConfig model) {
         ObjectNode body = upstreamBody(request, model);
         try (Response response = http.execute(NAME, httpRequest(body, model, false), model.timeouts())) {
-            JsonNode json = readJson(response, model);
+            JsonNode json = UpstreamHttp.readJson(NAME, response, model.timeouts());
             if (!json.isObject() || !json.path("choices").isArray()) {
                 throw GatewayException.upstream(NAME, "Upstream provider " + NAME
                         + " answered with JSON that is not a chat completion.", null);
@@ -90,7 +90,7 @@ public final class OpenAiProvider implements Provider {
             MediaType type = rb == null ? null : rb.contentType();
             if (type != null && "json".equals(type.subtype())) {
                 // a server that ignored stream:true answered in one piece: replay it as chunks
-                JsonNode json = readJson(response, model);
+                JsonNode json = UpstreamHttp.readJson(NAME, response, model.timeouts());
                 if (!json.isObject() || !json.path("choices").isArray()) {
                     throw GatewayException.upstream(NAME, "Upstream provider " + NAME
                             + " answered a stream request with JSON that is not a chat completion.", null);
@@ -153,18 +153,6 @@ public final class OpenAiProvider implements Provider {
         } catch (RuntimeException e) {
             throw GatewayException.upstream(NAME, "Upstream provider " + NAME + " sent a malformed stream chunk: "
                     + (data.length() > 200 ? data.substring(0, 200) + "…" : data), e);
-        }
-    }
-
-    private static JsonNode readJson(Response response, ModelConfig model) {
-        try {
-            ResponseBody rb = response.body();
-            String text = rb == null ? "" : rb.string();
-            return Json.parse(text);
-        } catch (IOException e) {
-            throw UpstreamHttp.transportFailure(NAME, e, model.timeouts(), true);
-        } catch (RuntimeException e) {
-            throw GatewayException.upstream(NAME, "Upstream provider " + NAME + " answered with a body that is not JSON.", e);
         }
     }
 
