@@ -75,9 +75,9 @@ public final class GatewayException extends RuntimeException {
                 .retryable(true).cause(cause).build();
     }
 
-    public static GatewayException upstreamTimeout(String provider, String message) {
+    public static GatewayException upstreamTimeout(String provider, String message, Throwable cause) {
         return builder(504, message).type("upstream_error").code("upstream_timeout").provider(provider)
-                .retryable(true).build();
+                .retryable(true).cause(cause).build();
     }
 
     public static GatewayException internal(String message, Throwable cause) {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a failing upstream from becoming the client's problem. Retryable failures (429, 5xx,
- * 5xx) are retried with full-jitter exponential backoff, waiting at least what Retry-After
+ * connection failures) are retried with full-jitter exponential backoff, waiting at least what Retry-After
  * asked; then the model's fallback chain is tried in order (a timeout goes straight to the
  * fallback: it has already cost the whole timeout once); a model whose circuit is open is
  * skipped without a call. A stream is only retried or re-routed while nothing has reached the

@@ -95,8 +95,7 @@ public final class UpstreamHttp implements AutoCloseable {
             String what = midStream
                     ? "sent nothing for " + t.idleMs() + " ms in the middle of the answer (idle timeout)"
                     : "did not answer within " + t.firstByteMs() + " ms (first-byte timeout)";
-            return GatewayException.builder(504, "Upstream provider " + provider + " " + what + ".")
-                    .type("upstream_error").code("upstream_timeout").provider(provider).retryable(true).cause(e).build();
+            return GatewayException.upstreamTimeout(provider, "Upstream provider " + provider + " " + what + ".", e);
         }
         String what = midStream ? "closed the connection in the middle of the answer" : "could not be reached";
         return GatewayException.upstream(provider, "Upstream provider " + provider + " " + what + ": "
