@@ -1,17 +1,14 @@
 package dev.tokenwise.core.cache;
 
+import dev.tokenwise.core.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.Json;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -33,7 +30,7 @@ public final class CacheKey {
 
     /** The exact-cache key of a request inside a namespace (tenant and route). */
     public static String exact(String tenant, String route, ChatRequest request) {
-        return sha256(tenant + '\u0000' + route + '\u0000' + canonical(answerFields(request.toJson())));
+        return Hashing.sha256Hex(tenant + '\u0000' + route + '\u0000' + canonical(answerFields(request.toJson())));
     }
 
     /**
@@ -49,7 +46,7 @@ public final class CacheKey {
             int last = lastUserIndex(arr);
             if (last >= 0) ((ObjectNode) arr.get(last)).put("content", "\u0000last-user-message\u0000");
         }
-        return sha256("semantic\u0000" + tenant + '\u0000' + route + '\u0000' + canonical(body));
+        return Hashing.sha256Hex("semantic\u0000" + tenant + '\u0000' + route + '\u0000' + canonical(body));
     }
 
     /** The text of the last user message, or null when there is none. */
@@ -111,11 +108,4 @@ public final class CacheKey {
         }
     }
 
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.tokenwise.gateway.keys;
 
+import dev.tokenwise.core.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +29,7 @@ public final class AdminRoutes implements Consumer<Javalin> {
     /** @param adminKey the admin secret, or null when none is configured */
     public AdminRoutes(Keys keys, String adminKey, String adminKeyEnv, InstantSource clock) {
         this.keys = keys;
-        this.adminHash = adminKey == null || adminKey.isBlank() ? null : KeySecrets.sha256(adminKey);
+        this.adminHash = adminKey == null || adminKey.isBlank() ? null : Hashing.sha256(adminKey);
         this.adminKeyEnv = adminKeyEnv;
         this.clock = clock;
     }
@@ -47,7 +48,7 @@ public final class AdminRoutes implements Consumer<Javalin> {
         }
         String auth = ctx.header("Authorization");
         String presented = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).strip() : null;
-        if (presented == null || !MessageDigest.isEqual(KeySecrets.sha256(presented), adminHash)) {
+        if (presented == null || !MessageDigest.isEqual(Hashing.sha256(presented), adminHash)) {
             throw GatewayException.unauthorized("The admin API needs 'Authorization: Bearer <admin key>'.");
         }
     }

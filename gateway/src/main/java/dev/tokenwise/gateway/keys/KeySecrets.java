@@ -1,8 +1,7 @@
 package dev.tokenwise.gateway.keys;
 
-import java.nio.charset.StandardCharsets;
+import dev.tokenwise.core.Hashing;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.random.RandomGenerator;
@@ -38,20 +37,13 @@ final class KeySecrets {
         return id.matches("k[0-9a-f]{12}") ? id : null;
     }
 
-    static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     static String hashHex(String secret) {
-        return HexFormat.of().formatHex(sha256(secret));
+        return Hashing.sha256Hex(secret);
     }
 
     /** Constant-time comparison of a presented secret with a stored hash. */
     static boolean matches(String secret, String storedHashHex) {
-        return MessageDigest.isEqual(sha256(secret), HexFormat.of().parseHex(storedHashHex));
+        return MessageDigest.isEqual(Hashing.sha256(secret), HexFormat.of().parseHex(storedHashHex));
     }
 }

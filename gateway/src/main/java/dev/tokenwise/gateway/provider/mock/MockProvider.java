@@ -2,6 +2,7 @@ package dev.tokenwise.gateway.provider.mock;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.error.GatewayException;
+import dev.tokenwise.core.Hashing;
 import dev.tokenwise.core.tokens.TokenCounter;
 import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.ChatResponse;
@@ -13,11 +14,7 @@ import dev.tokenwise.gateway.config.ModelConfig;
 import dev.tokenwise.gateway.pipeline.ChunkSink;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.server.ClientGoneException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -45,7 +42,7 @@ public final class MockProvider implements Provider {
         List<Message> messages = request.messages();
         String lastUser = "";
         for (Message m : messages) if ("user".equals(m.role())) lastUser = m.text();
-        byte[] digest = sha256(model + "\n" + Json.canonicalMessages(messages));
+        byte[] digest = Hashing.sha256(model + "\n" + canonicalMessages(messages));
         StringBuilder sb = new StringBuilder();
         String topic = lastUser.strip().replaceAll("\\s+", " ");
         if (topic.length() > 80) topic = topic.substring(0, 80);
@@ -131,7 +128,7 @@ public final class MockProvider implements Provider {
         }
         long completion = counter.count(String.join("", pieces));
         long prompt = counter.countMessages(request.messages());
-        String id = "chatcmpl-mock-" + HexFormat.of().formatHex(sha256(name + request.body())).substring(0, 24);
+        String id = "chatcmpl-mock-" + Hashing.sha256Hex(name + request.body()).substring(0, 24);
         return new Answer(id, name, clock.instant().getEpochSecond(), List.copyOf(pieces), finish,
                 new Usage(prompt, 0, 0, completion, true));
     }
@@ -149,20 +146,11 @@ public final class MockProvider implements Provider {
         }
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Canonical text of the messages, so JSON formatting does not change the answer. */
-    private static final class Json {
-        static String canonicalMessages(List<Message> messages) {
-            StringBuilder sb = new StringBuilder();
-            for (Message m : messages) sb.append(m.role()).append('\u0000').append(m.text()).append('\u0001');
-            return sb.toString();
-        }
+    private static String canonicalMessages(List<Message> messages) {
+        StringBuilder sb = new StringBuilder();
+        for (Message m : messages) sb.append(m.role()).append('\u0000').append(m.text()).append('\u0001');
+        return sb.toString();
     }
 }

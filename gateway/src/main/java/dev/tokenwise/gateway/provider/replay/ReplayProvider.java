@@ -1,5 +1,6 @@
 package dev.tokenwise.gateway.provider.replay;
 
+import dev.tokenwise.core.Hashing;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.tokens.TokenCounter;
@@ -12,12 +13,8 @@ import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.gateway.config.ModelConfig;
 import dev.tokenwise.gateway.pipeline.ChunkSink;
 import dev.tokenwise.gateway.provider.Provider;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +65,7 @@ public final class ReplayProvider implements Provider {
         String name = model.upstreamModelFor(request.model());
         TokenCounter counter = TokenCounter.forModel(name);
         Usage usage = Usage.counted(counter.countMessages(messages), counter.count(answer));
-        String id = "chatcmpl-replay-" + HexFormat.of().formatHex(sha256(name + "\n" + RecordedAnswers.normalise(prompt))).substring(0, 24);
+        String id = "chatcmpl-replay-" + Hashing.sha256Hex(name + "\n" + RecordedAnswers.normalise(prompt)).substring(0, 24);
         return ChatResponse.of(id, name, clock.instant().getEpochSecond(), answer, "stop", usage);
     }
 
@@ -88,11 +85,4 @@ public final class ReplayProvider implements Provider {
         return s.length() > 60 ? s.substring(0, 60) + "…" : s;
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
