@@ -18,7 +18,6 @@ public final class StreamAssembler {
     private String systemFingerprint;
     private JsonNode usage;
     private final Map<Integer, Choice> choices = new TreeMap<>();
-    private int chunkCount;
 
     private static final class Choice {
         final StringBuilder content = new StringBuilder();
@@ -30,7 +29,6 @@ public final class StreamAssembler {
     }
 
     public void accept(JsonNode chunk) {
-        chunkCount++;
         if (chunk.hasNonNull("id")) id = chunk.get("id").asText();
         if (chunk.hasNonNull("model")) model = chunk.get("model").asText();
         if (chunk.hasNonNull("created")) created = chunk.get("created").asLong();
@@ -69,8 +67,6 @@ public final class StreamAssembler {
             if (c.hasNonNull("finish_reason")) ch.finishReason = c.get("finish_reason").asText();
         }
     }
-
-    public int chunkCount() { return chunkCount; }
 
     /** True once some choice has a finish_reason: the answer is complete. */
     public boolean finished() {

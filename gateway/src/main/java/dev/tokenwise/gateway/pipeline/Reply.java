@@ -37,10 +37,6 @@ public record Reply(ChatResponse response, String servedModel, String provider, 
         return new Reply(response, servedModel, provider, status, calls, applied);
     }
 
-    public Reply withResponse(ChatResponse r) {
-        return new Reply(r, servedModel, provider, cacheStatus, calls, applied);
-    }
-
     /** Adds calls made before this reply's own (e.g. a cascade's rejected weak answer). */
     public Reply withEarlierCalls(List<UpstreamCall> earlier) {
         List<UpstreamCall> l = new ArrayList<>(earlier);

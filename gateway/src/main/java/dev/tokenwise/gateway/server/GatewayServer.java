@@ -107,8 +107,6 @@ public final class GatewayServer implements AutoCloseable {
 
     public int port() { return app.port(); }
 
-    public Javalin javalin() { return app; }
-
     @Override
     public void close() {
         try {
