@@ -54,6 +54,14 @@ final class EvalRoutingCommand implements Runnable {
     @Option(names = "--quality-target", defaultValue = "0.95", description = "Calibrated quality target, fraction of strong accuracy (default: ${DEFAULT-VALUE}).")
     double target;
 
+    @Option(names = "--calibration-groups", description = "Groups (subjects) in one simulated mix of new traffic for the "
+            + "calibration bound (default: --holdout-subjects when > 0, else " + Calibrator.STANDARD_GROUPS_PER_DRAW + "; 0: all).")
+    Integer calibrationGroups;
+
+    @Option(names = "--calibration-confidence", defaultValue = "" + Calibrator.STANDARD_CONFIDENCE,
+            description = "Confidence of the calibration's lower bound (default: ${DEFAULT-VALUE}).")
+    double confidence;
+
     @Option(names = "--output-tokens", defaultValue = "" + RoutingCosts.DEFAULT_OUTPUT_TOKENS,
             description = "Assumed answer tokens when the data has no response columns (default: ${DEFAULT-VALUE}).")
     int outputTokens;
@@ -77,7 +85,14 @@ final class EvalRoutingCommand implements Runnable {
         progress.accept(rows.size() + " rated prompts in " + rows.stream().map(LabelledPrompt::group).distinct().count()
                 + " subjects; counting tokens");
         double[][] costs = RoutingCosts.of(rows, weak, strong, PriceCatalog.bundled(), outputTokens);
-        RoutingEvaluation eval = new RoutingEvaluation(rows, costs, cascade, Calibrator.standard(), progress);
+        int groups = calibrationGroups != null ? calibrationGroups : holdout > 0 ? holdout : Calibrator.STANDARD_GROUPS_PER_DRAW;
+        Calibrator calibrator;
+        try {
+            calibrator = new Calibrator(confidence, 1000, groups);
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
+        RoutingEvaluation eval = new RoutingEvaluation(rows, costs, cascade, calibrator, progress);
         RoutingEvaluation.Options o = new RoutingEvaluation.Options(holdout, splits, folds, seed, target);
         ObjectNode report;
         if (cascade) {
@@ -94,7 +109,17 @@ final class EvalRoutingCommand implements Runnable {
             LearnedRouter r = router.equals("bundled") ? LearnedRouter.bundled() : LearnedRouter.load(Path.of(router));
             Calibrator.Choice c = r.thresholdFor(target).orElseThrow(() -> new UserException(
                     "router " + router + " has no calibrated threshold for quality target " + target));
+            java.util.Set<String> held = java.util.Set.copyOf(r.heldOut());
+            List<LabelledPrompt> unseen = rows.stream().filter(p -> held.contains(p.group())).toList();
+            if (!unseen.isEmpty()) {
+                // the artifact left these subjects out of training and calibration: score it on them only
+                progress.accept("evaluating on the " + held.size() + " subjects the router held out");
+                rows = unseen;
+                eval = new RoutingEvaluation(rows, RoutingCosts.of(rows, weak, strong, PriceCatalog.bundled(), outputTokens),
+                        cascade, calibrator, progress);
+            }
             report = eval.fixed(Scorer.of(r), "learned (" + router + ")", c, o);
+            report.put("evaluated_on", unseen.isEmpty() ? "all of --data" : "the subjects the router held out");
         }
         report.put("weak_model", weak);
         report.put("strong_model", strong);
@@ -124,8 +149,10 @@ final class EvalRoutingCommand implements Runnable {
         System.out.printf("  95%% of strong quality: %.1f%% strong calls, cost saving %.1f%%%n",
                 100 * r.path("strong_share_at_95").asDouble(), 100 * r.path("cost_saving_at_95").asDouble());
         JsonNode c = r.path("calibrated");
-        System.out.printf("  calibrated for %.3f: threshold %.4f -> quality %.3f (min over splits %.3f), %.1f%% strong, cost saving %.1f%%%n",
-                c.path("quality_target").asDouble(), c.path("threshold").asDouble(), c.path("quality_ratio").asDouble(),
+        System.out.printf("  calibrated for %.3f: threshold %.4f, expected %.3f (lower bound %.3f, margin %.3f) -> realised %.3f "
+                        + "(min over splits %.3f), %.1f%% strong, cost saving %.1f%%%n",
+                c.path("quality_target").asDouble(), c.path("threshold").asDouble(), c.path("expected_quality").asDouble(),
+                c.path("lower_bound").asDouble(), c.path("margin").asDouble(), c.path("quality_ratio").asDouble(),
                 c.path("min_quality_ratio").asDouble(), 100 * c.path("strong_share").asDouble(), 100 * c.path("cost_saving").asDouble());
     }
 }

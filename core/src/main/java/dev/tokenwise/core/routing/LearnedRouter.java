@@ -75,6 +75,13 @@ public final class LearnedRouter implements Router {
 
     public List<Calibrator.Choice> calibration() { return calibration; }
 
+    /** Subjects of its training source that training and calibration left out (empty when none were). */
+    public List<String> heldOut() {
+        List<String> held = new java.util.ArrayList<>();
+        trainedOn.path("held_out").forEach(n -> held.add(n.asText()));
+        return List.copyOf(held);
+    }
+
     public LearnedRouter withCalibration(List<Calibrator.Choice> c, ObjectNode trainedOn) {
         return new LearnedRouter(weak, strong, c, trainedOn);
     }

@@ -24,6 +24,12 @@ public final class RouterTraining {
      */
     public static AnswerScorer trainCascade(List<LabelledPrompt> data, int folds, long seed, String source, String weakModel,
                                             String strongModel) {
+        return trainCascade(data, folds, seed, source, weakModel, strongModel, Calibrator.standard());
+    }
+
+    /** As {@link #trainCascade(List, int, long, String, String, String)} with a chosen calibration bound. */
+    public static AnswerScorer trainCascade(List<LabelledPrompt> data, int folds, long seed, String source, String weakModel,
+                                            String strongModel, Calibrator calibrator) {
         if (data.size() < 20) throw new IllegalArgumentException("need at least 20 rated answers to train, got " + data.size());
         if (data.stream().anyMatch(p -> p.weakResponse() == null)) {
             throw new IllegalArgumentException("the cascade scorer needs the weak model's answers ('" + weakModel + "_response' column)");
@@ -34,19 +40,31 @@ public final class RouterTraining {
         AnswerScorer fitted = AnswerScorer.fit(data.stream().map(LabelledPrompt::prompt).toList(),
                 data.stream().map(LabelledPrompt::weakResponse).toList(), ok, LAMBDA);
         double[] oof = RoutingEvaluation.outOfFold(trainer, data, folds, seed);
-        return new AnswerScorer(fitted.model(), table(data, oof, seed), meta(data, folds, seed, source, weakModel, strongModel));
+        return new AnswerScorer(fitted.model(), table(data, oof, seed, calibrator),
+                meta(data, folds, seed, source, weakModel, strongModel, calibrator, List.of()));
     }
 
     public static LearnedRouter train(List<LabelledPrompt> data, int folds, long seed, String source, String weakModel,
                                       String strongModel) {
+        return train(data, folds, seed, source, weakModel, strongModel, Calibrator.standard(), List.of());
+    }
+
+    /**
+     * As {@link #train(List, int, long, String, String, String)} with a chosen calibration bound;
+     * {@code heldOut} names subjects of the source left out of {@code data} (recorded in the
+     * artifact, so an evaluation or demo can use them as unseen traffic).
+     */
+    public static LearnedRouter train(List<LabelledPrompt> data, int folds, long seed, String source, String weakModel,
+                                      String strongModel, Calibrator calibrator, List<String> heldOut) {
         if (data.size() < 20) throw new IllegalArgumentException("need at least 20 rated prompts to train, got " + data.size());
         Scorer.Trainer trainer = Scorer.learned(LAMBDA);
         LearnedRouter fitted = LearnedRouter.fit(data, LAMBDA);
         double[] oof = RoutingEvaluation.outOfFold(trainer, data, folds, seed);
-        return fitted.withCalibration(table(data, oof, seed), meta(data, folds, seed, source, weakModel, strongModel));
+        return fitted.withCalibration(table(data, oof, seed, calibrator),
+                meta(data, folds, seed, source, weakModel, strongModel, calibrator, heldOut));
     }
 
-    private static List<Calibrator.Choice> table(List<LabelledPrompt> data, double[] oof, long seed) {
+    private static List<Calibrator.Choice> table(List<LabelledPrompt> data, double[] oof, long seed, Calibrator calibrator) {
         boolean[] w = new boolean[data.size()];
         boolean[] s = new boolean[data.size()];
         String[] g = new String[data.size()];
@@ -56,11 +74,12 @@ public final class RouterTraining {
             g[i] = data.get(i).group();
         }
         List<Calibrator.Choice> table = new ArrayList<>();
-        for (double t : TARGETS) table.add(Calibrator.standard().choose(oof, w, s, g, t, new Random(seed)));
+        for (double t : TARGETS) table.add(calibrator.choose(oof, w, s, g, t, new Random(seed)));
         return table;
     }
 
-    private static ObjectNode meta(List<LabelledPrompt> data, int folds, long seed, String source, String weakModel, String strongModel) {
+    private static ObjectNode meta(List<LabelledPrompt> data, int folds, long seed, String source, String weakModel, String strongModel,
+                                   Calibrator calibrator, List<String> heldOut) {
         ObjectNode meta = Json.object();
         meta.put("source", source);
         meta.put("n", data.size());
@@ -69,8 +88,14 @@ public final class RouterTraining {
         meta.put("folds", folds);
         meta.put("seed", seed);
         meta.put("lambda", LAMBDA);
+        meta.put("calibration_confidence", calibrator.confidence());
+        meta.put("calibration_groups_per_draw", calibrator.groupsPerDraw());
         ArrayNode groups = meta.putArray("groups");
         RoutingEvaluation.groups(data).forEach(groups::add);
+        if (!heldOut.isEmpty()) {
+            ArrayNode held = meta.putArray("held_out");
+            heldOut.forEach(held::add);
+        }
         return meta;
     }
 }

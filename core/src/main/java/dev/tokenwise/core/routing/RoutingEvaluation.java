@@ -178,9 +178,9 @@ public final class RoutingEvaluation {
 
     /** Metrics of one set of evaluated prompts. */
     private record Metrics(int n, RoutingCurve curve, RoutingCurve oracle, double threshold, double qualityRatio,
-                           double strongShare, double costSaving, double expectedQuality) {}
+                           double strongShare, double costSaving, double expectedQuality, double lowerBound) {}
 
-    private Metrics metrics(List<Integer> idx, double[] scores, double[] thresholds, double expectedQuality) {
+    private Metrics metrics(List<Integer> idx, double[] scores, double[] thresholds, double expectedQuality, double lowerBound) {
         int n = idx.size();
         boolean[] w = new boolean[n];
         boolean[] s = new boolean[n];
@@ -211,7 +211,7 @@ public final class RoutingEvaluation {
         double t = 0;
         for (double x : thresholds) t += x / n;
         return new Metrics(n, curve, oc, t, strongCorrect == 0 ? 1 : correct / strongCorrect, (double) strong / n,
-                curve.strongCost() <= 0 ? 0 : 1 - cost / curve.strongCost(), expectedQuality);
+                curve.strongCost() <= 0 ? 0 : 1 - cost / curve.strongCost(), expectedQuality, lowerBound);
     }
 
     private ObjectNode report(String kind, List<Part> parts, boolean pooled, Options o, String protocol) {
@@ -221,19 +221,21 @@ public final class RoutingEvaluation {
             List<Double> sc = new ArrayList<>();
             List<Double> th = new ArrayList<>();
             double eq = 0;
+            double lb = 0;
             for (Part p : parts) {
                 idx.addAll(p.test());
                 for (double d : p.scores()) sc.add(d);
                 for (int i = 0; i < p.test().size(); i++) th.add(p.choice() == null ? Calibrator.NEVER : p.choice().threshold());
                 eq += (p.choice() == null ? Double.NaN : p.choice().expectedQuality()) / parts.size();
+                lb += (p.choice() == null ? Double.NaN : p.choice().lowerBound()) / parts.size();
             }
             ms.add(metrics(idx, sc.stream().mapToDouble(Double::doubleValue).toArray(),
-                    th.stream().mapToDouble(Double::doubleValue).toArray(), eq));
+                    th.stream().mapToDouble(Double::doubleValue).toArray(), eq, lb));
         } else {
             for (Part p : parts) {
                 double[] th = new double[p.test().size()];
                 java.util.Arrays.fill(th, p.choice().threshold());
-                ms.add(metrics(p.test(), p.scores(), th, p.choice().expectedQuality()));
+                ms.add(metrics(p.test(), p.scores(), th, p.choice().expectedQuality(), p.choice().lowerBound()));
             }
         }
         ObjectNode out = Json.object();
@@ -258,6 +260,8 @@ public final class RoutingEvaluation {
         cal.put("quality_target", o.qualityTarget());
         cal.put("threshold", avg(ms, m -> m.threshold));
         cal.put("expected_quality", avg(ms, m -> m.expectedQuality));
+        cal.put("lower_bound", avg(ms, m -> m.lowerBound));
+        cal.put("margin", avg(ms, m -> m.expectedQuality - m.lowerBound));
         cal.put("quality_ratio", avg(ms, m -> m.qualityRatio));
         cal.put("min_quality_ratio", ms.stream().mapToDouble(m -> m.qualityRatio).min().orElse(Double.NaN));
         cal.put("strong_share", avg(ms, m -> m.strongShare));
@@ -286,6 +290,8 @@ public final class RoutingEvaluation {
                 e.put("cpt80", m.curve.cpt(0.8));
                 e.put("cost_saving_at_95", m.curve.costSavingAt(0.95));
                 e.put("calibrated_threshold", m.threshold);
+                e.put("calibrated_expected_quality", m.expectedQuality);
+                e.put("calibrated_lower_bound", m.lowerBound);
                 e.put("calibrated_quality_ratio", m.qualityRatio);
                 e.put("calibrated_strong_share", m.strongShare);
             }

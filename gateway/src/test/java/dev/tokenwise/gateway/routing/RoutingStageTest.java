@@ -110,7 +110,8 @@ class RoutingStageTest {
 
     @Test
     void the_learned_router_keeps_a_hard_question_on_the_strong_model_and_sends_an_easy_one_down() {
-        RoutingConfig rc = routing("learned", List.of(), List.of());
+        // at 0.95 the calibrated margin keeps about three quarters of MMLU-like prompts on the strong model
+        RoutingConfig rc = new RoutingConfig(true, "learned", 0.9, null, null, Map.of("small", "gpt-4o-mini"), List.of(), List.of());
         Reply easy = run(rc, answers(m -> "ok."), "gpt-4o", "Which company makes the iPhone?\nA. Apple\nB. Nokia\nC. Sony\nD. LG\nAnswer:", Map.of());
         Reply hard = run(rc, answers(m -> "ok."), "gpt-4o", "Scenario 1 | I took my neighbour's mail. Scenario 2 | I helped an old man."
                 + "\nA. Wrong, Wrong\nB. Wrong, Not wrong\nC. Not wrong, Wrong\nD. Not wrong, Not wrong\nAnswer:", Map.of());
