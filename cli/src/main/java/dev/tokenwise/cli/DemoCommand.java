@@ -67,6 +67,14 @@ final class DemoCommand implements Runnable {
     @Option(names = "--serve", description = "After the replay, keep the gateway running so its dashboard (/ui) shows the demo's data; Ctrl-C stops it.")
     boolean serve;
 
+    @Option(names = "--routing-data", paramLabel = "DIR", description = "Rated MMLU recording (RouteLLM CSVs) for the measured "
+            + "routing quality (default: ${DEFAULT-VALUE}, relative to the working directory).")
+    Path routingData = RoutingQualityDemo.DEFAULT_DATA;
+
+    @Option(names = "--routing-prompts", defaultValue = "0", paramLabel = "N",
+            description = "At most N of its prompts, a random sample by --seed (0: all the held-out ones; default ${DEFAULT-VALUE}).")
+    int routingPrompts;
+
     PrintStream out = System.out;
     PrintStream err = System.err;
 
@@ -90,6 +98,7 @@ final class DemoCommand implements Runnable {
         if (requests < 1) throw new UserException("--requests must be at least 1, was " + requests);
         if (requestsPerUser < 1) throw new UserException("--requests-per-user must be at least 1, was " + requestsPerUser);
         if (concurrency < 1) throw new UserException("--concurrency must be at least 1, was " + concurrency);
+        if (routingPrompts < 0) throw new UserException("--routing-prompts must be >= 0, was " + routingPrompts);
         GatewayConfig cfg = loadConfig(config);
         Path data;
         try {
@@ -104,7 +113,9 @@ final class DemoCommand implements Runnable {
             if (!json) out.println("tokenwise demo: replaying " + requests + " requests of the seed scenario through " + gw.baseUrl());
             int failed = replay(gw.baseUrl(), items, progress);
             gw.ledger().flush();
-            Result r = Result.from(gw.ledgerQuery(), gw.prices().sheet(), seed, failed, requestsPerUser);
+            if (!json) out.println("measuring routing quality on recorded MMLU answers from " + routingData);
+            ObjectNode quality = RoutingQualityDemo.measure(routingData, routingPrompts, seed, concurrency, data.resolve("routing"));
+            Result r = Result.from(gw.ledgerQuery(), gw.prices().sheet(), seed, failed, requestsPerUser, quality);
             if (json) out.println(Json.write(r.toJson()));
             else r.print(out);
             if (serve) serveUntilStopped(gw);
@@ -139,23 +150,40 @@ final class DemoCommand implements Runnable {
 
     /** Sends every item with a real HTTP client, {@code concurrency} at a time; returns the number not answered 200. */
     private int replay(String baseUrl, List<SeedScenario.Item> items, boolean progress) {
+        List<Post> posts = items.stream().map(it -> new Post(Json.write(it.request().body()), it.headers())).toList();
+        return send(baseUrl, posts, concurrency, progress ? err : null, (i, res) -> { });
+    }
+
+    /** One chat completion request: its JSON body and headers. */
+    record Post(String body, java.util.Map<String, String> headers) {}
+
+    /**
+     * Posts every request to {@code baseUrl/chat/completions} with a real HTTP client,
+     * {@code concurrency} at a time, handing each 200 response to {@code onOk} with its index;
+     * returns the number not answered 200. Progress goes to {@code progress} when not null.
+     */
+    static int send(String baseUrl, List<Post> posts, int concurrency, PrintStream progress,
+                    java.util.function.BiConsumer<Integer, HttpResponse<String>> onOk) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Semaphore slots = new Semaphore(concurrency);
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         URI uri = URI.create(baseUrl + "/chat/completions");
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> futures = new ArrayList<>(items.size());
-            for (SeedScenario.Item item : items) {
+            List<Future<?>> futures = new ArrayList<>(posts.size());
+            for (int k = 0; k < posts.size(); k++) {
+                Post post = posts.get(k);
+                int index = k;
                 slots.acquireUninterruptibly();
                 futures.add(pool.submit(() -> {
                     try {
                         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                                 .header("content-type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(Json.write(item.request().body())));
-                        item.headers().forEach(b::header);
-                        HttpResponse<Void> res = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
+                                .POST(HttpRequest.BodyPublishers.ofString(post.body()));
+                        post.headers().forEach(b::header);
+                        HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
                         if (res.statusCode() != 200) failed.incrementAndGet();
+                        else onOk.accept(index, res);
                     } catch (IOException e) {
                         failed.incrementAndGet();
                     } catch (InterruptedException e) {
@@ -163,9 +191,9 @@ final class DemoCommand implements Runnable {
                     } finally {
                         slots.release();
                         int n = done.incrementAndGet();
-                        if (progress && (n % 50 == 0 || n == items.size())) {
-                            err.printf("\r  %,d / %,d requests", n, items.size());
-                            if (n == items.size()) err.println();
+                        if (progress != null && (n % 50 == 0 || n == posts.size())) {
+                            progress.printf("\r  %,d / %,d requests", n, posts.size());
+                            if (n == posts.size()) progress.println();
                         }
                     }
                 }));
@@ -186,11 +214,11 @@ final class DemoCommand implements Runnable {
      * averages × {@link SeedScenario#SEED_USERS} × requests per user per month.
      */
     record Result(Totals sample, List<LedgerQuery.Group> byStrategy, List<LedgerQuery.Group> byFeature,
-                  String sheet, long seed, int failed, int requestsPerUser) {
+                  String sheet, long seed, int failed, int requestsPerUser, ObjectNode quality) {
 
-        static Result from(LedgerQuery q, String sheet, long seed, int failed, int requestsPerUser) {
+        static Result from(LedgerQuery q, String sheet, long seed, int failed, int requestsPerUser, ObjectNode quality) {
             return new Result(q.totals(Filter.ALL), q.groupBy(LedgerQuery.Dimension.STRATEGY, Filter.ALL),
-                    q.groupBy(LedgerQuery.Dimension.FEATURE, Filter.ALL), sheet, seed, failed, requestsPerUser);
+                    q.groupBy(LedgerQuery.Dimension.FEATURE, Filter.ALL), sheet, seed, failed, requestsPerUser, quality);
         }
 
         long monthlyRequests() { return (long) SeedScenario.SEED_USERS * requestsPerUser; }
@@ -213,7 +241,7 @@ final class DemoCommand implements Runnable {
                 if (!g.key().equals("none")) strategies.put(g.key(), ReportCommand.round(atScale(g.totals().savedUsd()), 2));
             }
             o.put("requests", sample.requests());
-            o.putNull("quality");
+            o.set("quality", quality);
             o.put("failed", failed);
             ObjectNode scale = o.putObject("scale");
             scale.put("users", SeedScenario.SEED_USERS);
@@ -262,7 +290,9 @@ final class DemoCommand implements Runnable {
             }
             out.println();
             out.println("Figures come from the gateway's ledger: each request's actual cost and its baseline (the requested");
-            out.println("model, the full original prompt, no cache), scaled by the volume above. Quality: not measured here.");
+            out.println("model, the full original prompt, no cache), scaled by the volume above. The seed workload's answers");
+            out.println("are mock text, so its quality is not measured; routing's is, on recorded answers:");
+            RoutingQualityDemo.print(quality, out);
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.Optional;
 /**
  * Answers recorded in a RouteLLM-style CSV: a {@code prompt} column and one
  * {@code <model>_response} column per model, keyed by the prompt with its whitespace normalised.
+ * The file may also be a directory: every {@code .csv} in it is read (RouteLLM ships one per
+ * subject), the first answer for a prompt wins.
  */
 public final class RecordedAnswers {
     private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build();
@@ -34,25 +36,54 @@ public final class RecordedAnswers {
     public static RecordedAnswers load(Path file, String column) {
         String error = problem(file, column);
         if (error != null) throw new IllegalArgumentException(error);
-        String col = resolveColumn(header(file), column);
         Map<String, String> m = new HashMap<>();
-        CsvSchema schema = CsvSchema.emptySchema().withHeader();
-        try (MappingIterator<Map<String, String>> rows = CSV.readerFor(Map.class).with(schema).readValues(file.toFile())) {
-            while (rows.hasNext()) {
-                Map<String, String> row = rows.next();
-                String prompt = row.get("prompt");
-                String answer = row.get(col);
-                if (prompt != null && answer != null && !answer.isEmpty()) m.putIfAbsent(normalise(prompt), answer);
+        String first = null;
+        for (Path f : csvFiles(file)) {
+            String col = resolveColumn(header(f), column);
+            if (first == null) first = col;
+            CsvSchema schema = CsvSchema.emptySchema().withHeader();
+            try (MappingIterator<Map<String, String>> rows = CSV.readerFor(Map.class).with(schema).readValues(f.toFile())) {
+                while (rows.hasNext()) {
+                    Map<String, String> row = rows.next();
+                    String prompt = row.get("prompt");
+                    String answer = row.get(col);
+                    if (prompt != null && answer != null && !answer.isEmpty()) m.putIfAbsent(normalise(prompt), answer);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        return new RecordedAnswers(file, col, m);
+        return new RecordedAnswers(file, first, m);
+    }
+
+    /** The CSVs a dataset reference names: the file itself, or a directory's {@code .csv} files in name order. */
+    private static List<Path> csvFiles(Path file) {
+        if (!Files.isDirectory(file)) return List.of(file);
+        try (var files = Files.list(file)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".csv") && Files.isRegularFile(p)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** What is wrong with a dataset reference (missing file, no prompt column, unknown column), or null. */
     public static String problem(Path file, String column) {
-        if (!Files.isRegularFile(file)) return "file '" + file + "' does not exist";
+        if (!Files.isRegularFile(file) && !Files.isDirectory(file)) return "file '" + file + "' does not exist";
+        List<Path> files;
+        try {
+            files = csvFiles(file);
+        } catch (UncheckedIOException e) {
+            return e.getMessage();
+        }
+        if (files.isEmpty()) return "directory '" + file + "' has no .csv files";
+        for (Path f : files) {
+            String problem = fileProblem(f, column);
+            if (problem != null) return problem;
+        }
+        return null;
+    }
+
+    private static String fileProblem(Path file, String column) {
         List<String> header;
         try {
             header = header(file);

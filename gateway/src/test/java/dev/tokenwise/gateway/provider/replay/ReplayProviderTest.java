@@ -44,6 +44,20 @@ class ReplayProviderTest {
     }
 
     @Test
+    void a_directory_of_recordings_answers_from_every_csv_in_it(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("mmlu_a.csv"), "prompt,m,n\n\"Q1?\nA. x\nAnswer:\",True,False\n");
+        Files.writeString(dir.resolve("mmlu_b.csv"), "prompt,m,n\n\"Q2?\",False,True\n");
+        Files.writeString(dir.resolve("notes.txt"), "not a recording");
+        ReplayProvider p = new ReplayProvider(InstantSource.system());
+        ModelConfig m = replay(dir.toString(), "m");
+        assertThat(p.complete(ChatRequest.parse(TestGateway.chat("x", "Q1? A. x Answer:", false).getBytes()), m).text()).isEqualTo("True");
+        assertThat(p.complete(ChatRequest.parse(TestGateway.chat("x", "Q2?", false).getBytes()), m).text()).isEqualTo("False");
+        assertThat(RecordedAnswers.problem(dir, "missing")).contains("column 'missing' is not in");
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertThat(RecordedAnswers.problem(empty, "m")).contains("has no .csv files");
+    }
+
+    @Test
     void a_prompt_not_in_the_recording_is_a_clear_404() {
         ReplayProvider p = new ReplayProvider(InstantSource.system());
         ModelConfig m = replay(SharedData.file(GSM8K).toString(), "gpt-4-1106-preview");
