@@ -89,4 +89,29 @@ class EvalRoutingCommandTest {
         assertThat(e.exit()).as(e.err()).isEqualTo(0);
         assertThat(Json.parse(e.out()).path("protocol").asText()).isEqualTo("fixed");
     }
+
+    @Test
+    void a_router_trained_with_held_out_subjects_is_evaluated_on_them_only(@TempDir Path dir) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        dataset(data);
+        Path out = dir.resolve("router.json");
+        Run t = run("router", "train", "--data", data.toString(), "--out", out.toString(), "--folds", "3",
+                "--holdout-subjects", "trivia", "--calibration-groups", "2");
+        assertThat(t.exit()).as(t.err()).isEqualTo(0);
+        assertThat(t.out()).contains("180 rated prompts").contains("held out: trivia");
+        JsonNode trained = Json.parse(Files.readString(out)).path("trained_on");
+        assertThat(trained.path("held_out")).extracting(JsonNode::asText).containsExactly("trivia");
+        assertThat(trained.path("groups")).extracting(JsonNode::asText).doesNotContain("trivia");
+        assertThat(trained.path("calibration_groups_per_draw").asInt()).isEqualTo(2);
+        Run e = run("eval", "routing", "--data", data.toString(), "--router", out.toString(), "--json");
+        assertThat(e.exit()).as(e.err()).isEqualTo(0);
+        JsonNode j = Json.parse(e.out());
+        assertThat(j.path("n").asInt()).isEqualTo(60);
+        assertThat(j.path("evaluated_on").asText()).isEqualTo("the subjects the router held out");
+        assertThat(j.path("calibrated").has("lower_bound")).isTrue();
+        assertThat(j.path("calibrated").path("margin").asDouble()).isGreaterThanOrEqualTo(0);
+        Run bad = run("router", "train", "--data", data.toString(), "--out", out.toString(), "--holdout-subjects", "poetry");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("no subject 'poetry'");
+    }
 }
