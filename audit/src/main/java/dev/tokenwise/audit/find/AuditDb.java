@@ -26,7 +26,7 @@ import org.duckdb.DuckDBConnection;
  */
 public final class AuditDb implements AutoCloseable {
     /** Prompt and answer text kept per row (examples and the rating sample need no more). */
-    static final int TEXT_LIMIT = 4000;
+    public static final int TEXT_LIMIT = 4000;
 
     private final Path dir;
     private final DuckDBConnection conn;

@@ -1,11 +1,24 @@
 package dev.tokenwise.audit.simulate;
 
+import dev.tokenwise.audit.find.ModelTiers;
+import dev.tokenwise.core.cache.HitVerifier;
+import dev.tokenwise.gateway.cache.CacheConfig;
+import dev.tokenwise.gateway.cache.Embedder;
+import dev.tokenwise.gateway.cache.ResponseCache;
+import dev.tokenwise.gateway.cache.SemanticCache;
+import dev.tokenwise.gateway.cache.SemanticIndex;
 import dev.tokenwise.gateway.config.ModelConfig;
+import dev.tokenwise.gateway.context.ContextConfig;
+import dev.tokenwise.gateway.context.LengthMonitor;
+import dev.tokenwise.gateway.context.OutputCapStage;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
-import dev.tokenwise.gateway.stage.ProviderStage;
+import dev.tokenwise.gateway.routing.RoutingConfig;
+import dev.tokenwise.gateway.routing.RoutingStage;
+import dev.tokenwise.gateway.stage.CacheStage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,36 +26,83 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds the gateway {@link Pipeline} a replay runs: the plan's strategy stages in
- * {@link Strategy} order, then the gateway's real {@link ProviderStage} over a
+ * Builds the gateway {@link Pipeline} a replay runs, from the plan as the recommended
+ * {@code tokenwise.yaml} configures it: the gateway's own {@link CacheStage} (exact cache in the
+ * in-process store, semantic cache on the plan's routes), {@link RoutingStage} (rules router) and
+ * {@link OutputCapStage}, the replay's trim, prompt-cache and batch stages ({@link SimStages}),
+ * then the gateway's real {@link dev.tokenwise.gateway.stage.ProviderStage} over a
  * {@link ModelRegistry} whose every model is served by the {@link CostModelProvider}.
  */
-final class ReplayPipeline {
-    private ReplayPipeline() {}
-
-    static Pipeline build(Plan plan, Set<String> models) {
-        Map<String, ModelConfig> configs = new LinkedHashMap<>();
-        for (String m : models) configs.put(m, new ModelConfig("replay", m, null, null, null, null));
-        Map<String, Provider> providers = Map.of("replay", new CostModelProvider());
-        ModelRegistry registry = new ModelRegistry(configs, providers);
+record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache) implements AutoCloseable {
+    /**
+     * @param models every model a replayed request may name or be routed to
+     * @param embedder the semantic cache's embedding model (shared by the replays; only used on semantic routes)
+     */
+    static ReplayPipeline build(Plan plan, Set<String> models, Embedder embedder, HitVerifier verifier) {
+        ReplayClock clock = new ReplayClock();
+        Map<String, ModelConfig> configs = modelConfigs(models);
+        ModelRegistry registry = new ModelRegistry(configs, Map.<String, Provider>of("replay", new CostModelProvider()));
         List<Stage> stages = new ArrayList<>();
-        for (Strategy s : Strategy.values()) {
-            if (plan.on(s)) stages.add(stageFor(s, plan));
+        ResponseCache cache = null;
+        CacheConfig cacheConfig = cacheConfig(plan);
+        if (cacheConfig.anyEnabled()) {
+            SemanticCache semantic = cacheConfig.semanticAnywhere()
+                    ? new SemanticCache(embedder, new SemanticIndex(null, cacheConfig.semanticMaxEntries()), verifier) : null;
+            // the in-process exact store as the gateway builds it; the semantic cache shares one embedding model
+            CacheConfig storeOnly = new CacheConfig(cacheConfig.exact(), false, cacheConfig.ttlSeconds(), null, null, null, null,
+                    null, null, null, null, null);
+            cache = new ResponseCache(cacheConfig, ResponseCache.from(storeOnly, Path.of("."), clock).exact(), semantic);
+            stages.add(new CacheStage(cache, clock));
         }
-        stages.add(new ProviderStage(registry, () -> 0L));
-        return new Pipeline(stages);
+        if (plan.on(Strategy.ROUTING)) stages.add(RoutingStage.create(routingConfig(plan, configs), configs));
+        if (plan.on(Strategy.TRIM)) stages.add(new SimStages.Trim(plan.trimBudget(), plan.trimFeatures()));
+        if (plan.on(Strategy.PROMPT_CACHE)) stages.add(new SimStages.PromptCache(plan.promptCacheFeatures()));
+        if (plan.on(Strategy.OUTPUT_CAP)) stages.add(new OutputCapStage(contextConfig(plan), new LengthMonitor()));
+        if (plan.on(Strategy.BATCH)) stages.add(new SimStages.Batch(plan.batchFeatures()));
+        stages.add(new dev.tokenwise.gateway.stage.ProviderStage(registry, () -> 0L));
+        return new ReplayPipeline(new Pipeline(stages), clock, cache);
     }
 
-    /** The stage that applies one strategy; the one place to swap in the gateway's own stages. */
-    static Stage stageFor(Strategy s, Plan plan) {
-        return switch (s) {
-            case CACHE_EXACT -> new SimStages.ExactCache();
-            case CACHE_SEMANTIC -> new SimStages.SemanticCache();
-            case ROUTING -> new SimStages.Routing();
-            case TRIM -> new SimStages.Trim(plan.trimBudget());
-            case PROMPT_CACHE -> new SimStages.PromptCache();
-            case OUTPUT_CAP -> new SimStages.OutputCap(plan.outputCaps());
-            case BATCH -> new SimStages.Batch(plan.batchFeatures());
-        };
+    /** The models section: each with its tier, so the router knows what is cheaper. */
+    static Map<String, ModelConfig> modelConfigs(Set<String> models) {
+        Map<String, ModelConfig> configs = new LinkedHashMap<>();
+        for (String m : models) {
+            String tier = ModelTiers.tier(m);
+            configs.put(m, new ModelConfig("replay", m, null, null, tier.equals("unknown") ? null : tier, null));
+        }
+        return configs;
+    }
+
+    /** The cache section: exact cache everywhere, semantic cache on the routes (features) with near-duplicates. */
+    static CacheConfig cacheConfig(Plan plan) {
+        boolean exact = plan.on(Strategy.CACHE_EXACT);
+        Map<String, CacheConfig.Route> routes = new LinkedHashMap<>();
+        if (plan.on(Strategy.CACHE_SEMANTIC)) {
+            for (String f : plan.semanticFeatures()) routes.put(f, new CacheConfig.Route(null, true, null, null, null, null));
+        }
+        return new CacheConfig(exact, false, plan.cacheTtlSeconds(), null, null, null, null, null, null, null, null, routes);
+    }
+
+    /**
+     * The routing section: the rules router (the playbook's task table) sending small-tier tasks to
+     * the plan's small model; models of unknown tier are pinned (never routed).
+     */
+    static RoutingConfig routingConfig(Plan plan, Map<String, ModelConfig> configs) {
+        List<String> pinned = configs.entrySet().stream().filter(e -> e.getValue().tier() == null).map(Map.Entry::getKey).sorted().toList();
+        Map<String, String> tiers = plan.smallModel() == null ? Map.of() : Map.of("small", plan.smallModel());
+        return new RoutingConfig(true, "rules", null, null, null, tiers, pinned, null);
+    }
+
+    /** The context section's output caps: one route per capped feature. */
+    static ContextConfig contextConfig(Plan plan) {
+        List<ContextConfig.RouteConfig> routes = new ArrayList<>();
+        plan.outputCaps().forEach((feature, cap) -> routes.add(new ContextConfig.RouteConfig(null, feature, null, null, null,
+                new ContextConfig.OutputConfig(Math.toIntExact(cap), null, null, null, null, null, null), null, null)));
+        return new ContextConfig(null, routes);
+    }
+
+    @Override
+    public void close() {
+        if (cache != null) cache.close();
     }
 }

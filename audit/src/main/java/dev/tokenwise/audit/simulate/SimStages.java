@@ -2,9 +2,6 @@ package dev.tokenwise.audit.simulate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.audit.find.Findings;
-import dev.tokenwise.core.wire.ChatRequest;
-import dev.tokenwise.core.wire.ChatResponse;
-import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.gateway.pipeline.Applied;
 import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Reply;
@@ -15,18 +12,14 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The replay's policy stages, one per {@link Strategy}, working on the request's logged
- * fingerprints ({@code x_audit}) because a log rarely keeps whole conversations. Each is a real
- * {@link Stage} in a real {@link dev.tokenwise.gateway.pipeline.Pipeline}; the gateway's own
- * cache, routing and context stages replace them in {@link ReplayPipeline#stageFor} as they land.
+ * The replay's own stages for the strategies the gateway's stages cannot replay from a log:
+ * trimming and prompt caching work on token counts (the request's {@code metadata}) because logs
+ * abbreviate or drop long histories, and the gateway's trim and prompt-cache stages count and mark
+ * real message text; batching applies the batch discount because the gateway's batch stage waits
+ * on an upstream batch job. Cache, routing and output caps are the gateway's own stages.
  */
 final class SimStages {
     private SimStages() {}
-
-    static Reply cacheHit(Exchange ex, String status, String strategy) {
-        ChatResponse r = ChatResponse.of("cached", ex.request().model(), 0, "", "stop", Usage.ZERO);
-        return new Reply(r, ex.request().model(), "cache", status, List.of(), List.of(new Applied(strategy, status)));
-    }
 
     static ObjectNode audit(Exchange ex) {
         return (ObjectNode) ex.request().body().path(CostModelProvider.FIELD);
@@ -36,62 +29,19 @@ final class SimStages {
         return ex.withRequest(ex.request().withField(CostModelProvider.FIELD, a));
     }
 
-    /** An exact cache: the same model and messages seen before is answered without a call. */
-    static final class ExactCache implements Stage {
-        private final Set<String> seen = new HashSet<>();
-
-        @Override
-        public Reply handle(Exchange ex, Chain next) {
-            ObjectNode a = audit(ex);
-            if (!a.path("has_text").asBoolean()) return next.proceed(ex);
-            String key = ex.request().model() + '\u0000' + a.path("req_hash").asLong();
-            if (seen.contains(key)) return cacheHit(ex, "hit-exact", Applied.CACHE_EXACT);
-            Reply r = next.proceed(ex);
-            seen.add(key);
-            return r;
-        }
-    }
-
-    /** A semantic cache: a near-duplicate (same SimHash cluster, same model) of an earlier prompt is answered from it. */
-    static final class SemanticCache implements Stage {
-        private final Set<String> seen = new HashSet<>();
-
-        @Override
-        public Reply handle(Exchange ex, Chain next) {
-            ObjectNode a = audit(ex);
-            if (!a.hasNonNull("cluster")) return next.proceed(ex);
-            String key = ex.request().model() + '\u0000' + a.get("cluster").asLong();
-            if (seen.contains(key)) return cacheHit(ex, "hit-semantic", Applied.CACHE_SEMANTIC);
-            Reply r = next.proceed(ex);
-            seen.add(key);
-            return r;
-        }
-    }
-
-    /** Routes small-tier tasks (FAQ, extraction, classification) on top-tier models to the vendor's small model. */
-    static final class Routing implements Stage {
-        private static final Set<String> SMALL_TASKS = Set.of("faq", "extraction", "classification");
-
-        @Override
-        public Reply handle(Exchange ex, Chain next) {
-            ObjectNode a = audit(ex);
-            if (!"large".equals(a.path("tier").asText()) || !SMALL_TASKS.contains(a.path("task").asText())) return next.proceed(ex);
-            String to = a.path("small_model").asText();
-            Reply r = next.proceed(ex.withRequest(ex.request().withModel(to)));
-            return r.withApplied(new Applied(Applied.ROUTING, ex.request().model() + " -> " + to));
-        }
-    }
-
-    /** Trims bloated contexts to the plan's token budget. */
+    /** Trims bloated contexts on the plan's trim features to its token budget. */
     static final class Trim implements Stage {
         private final long budget;
+        private final Set<String> features;
 
-        Trim(long budget) {
+        Trim(long budget, Set<String> features) {
             this.budget = budget;
+            this.features = features;
         }
 
         @Override
         public Reply handle(Exchange ex, Chain next) {
+            if (!features.contains(ex.feature())) return next.proceed(ex);
             ObjectNode a = audit(ex).deepCopy();
             long in = a.path("input").asLong();
             long out = a.path("output").asLong();
@@ -106,9 +56,15 @@ final class SimStages {
     /** Provider prompt caching: a long system prompt sent before on this model is read from the provider's cache. */
     static final class PromptCache implements Stage {
         private final Set<String> seen = new HashSet<>();
+        private final Set<String> features;
+
+        PromptCache(Set<String> features) {
+            this.features = features;
+        }
 
         @Override
         public Reply handle(Exchange ex, Chain next) {
+            if (!features.contains(ex.feature())) return next.proceed(ex);
             ObjectNode a = audit(ex);
             long sys = a.path("system_tokens").asLong();
             if (!a.hasNonNull("system_hash") || sys < Findings.PROMPT_CACHE_MIN) return next.proceed(ex);
@@ -120,23 +76,6 @@ final class SimStages {
             b.put("cached", cached);
             Reply r = next.proceed(withAudit(ex, b));
             return r.withApplied(new Applied(Applied.PROMPT_CACHE, cached + " cached tokens"));
-        }
-    }
-
-    /** Sets max_tokens on requests without one, per feature. */
-    static final class OutputCap implements Stage {
-        private final java.util.Map<String, Long> caps;
-
-        OutputCap(java.util.Map<String, Long> caps) {
-            this.caps = caps;
-        }
-
-        @Override
-        public Reply handle(Exchange ex, Chain next) {
-            Long cap = caps.get(ex.feature());
-            if (cap == null || ex.request().maxTokens().isPresent()) return next.proceed(ex);
-            ChatRequest capped = ex.request().withMaxTokens(cap);
-            return next.proceed(ex.withRequest(capped)).withApplied(new Applied(Applied.OUTPUT_CAP, "max_tokens " + cap));
         }
     }
 

@@ -1,21 +1,26 @@
 package dev.tokenwise.audit.simulate;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.audit.find.AuditDb;
 import dev.tokenwise.audit.find.Pricer;
+import dev.tokenwise.core.cache.HitVerifier;
 import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.Json;
+import dev.tokenwise.gateway.cache.Embedder;
 import dev.tokenwise.gateway.pipeline.Applied;
 import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Reply;
 import dev.tokenwise.gateway.pipeline.UpstreamCall;
+import dev.tokenwise.gateway.stage.CacheStage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +55,8 @@ public final class Simulation {
     private final List<ReplayRow> rows;
     private final Pricer pricer;
     private final Set<String> models = new TreeSet<>();
+    private final SharedEmbedder embedder = new SharedEmbedder(Embedder::miniLm);
+    private final HitVerifier verifier = HitVerifier.bundled();
 
     private Simulation(List<ReplayRow> rows, Pricer pricer) {
         this.rows = rows;
@@ -63,20 +70,21 @@ public final class Simulation {
     /** Reads the rows to replay from the store, in arrival order. */
     public static Simulation of(AuditDb db) {
         List<ReplayRow> rows = new ArrayList<>();
-        String sql = "SELECT idx, ts_ms, model, feature, req_hash, n.cluster, task, tier, small_model, input, cached, output, "
-                + "max_tokens, stream, system_hash, system_tokens, has_text FROM requests r LEFT JOIN near n USING (near_key) "
-                + "ORDER BY ts_ms, idx";
+        Map<String, String> texts = new HashMap<>();
+        String sql = "SELECT idx, ts_ms, model, feature, req_hash, small_model, input, cached, output, max_tokens, stream, "
+                + "system_hash, system_tokens, has_text, prompt, msg_count FROM requests ORDER BY ts_ms, idx";
         try (Statement s = db.connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
-                long cluster = rs.getLong(6);
-                Long c = rs.wasNull() ? null : cluster;
-                long max = rs.getLong(13);
+                long max = rs.getLong(10);
                 if (rs.wasNull()) max = -1;
-                long sh = rs.getLong(15);
+                long sh = rs.getLong(12);
                 Long systemHash = rs.wasNull() ? null : sh;
-                rows.add(new ReplayRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5), c,
-                        rs.getString(7), rs.getString(8), rs.getString(9), rs.getLong(10), rs.getLong(11), rs.getLong(12),
-                        max, rs.getBoolean(14), systemHash, rs.getLong(16), rs.getBoolean(17)));
+                String prompt = rs.getString(15);
+                // repeated prompts share one string (a log repeats its FAQs and templates many times)
+                if (prompt != null) prompt = texts.computeIfAbsent(prompt, t -> t);
+                rows.add(new ReplayRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+                        rs.getLong(7), rs.getLong(8), rs.getLong(9), max, rs.getBoolean(11), systemHash, rs.getLong(13),
+                        rs.getBoolean(14), prompt, rs.getInt(16)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("reading rows to replay failed: " + e.getMessage(), e);
@@ -127,44 +135,54 @@ public final class Simulation {
 
     /** One pass of the log through a pipeline built for the plan. */
     Bill replay(Plan plan) {
-        Pipeline p = ReplayPipeline.build(plan, models);
-        double baseline = 0;
-        double after = 0;
-        Map<String, Long> applied = new LinkedHashMap<>();
-        for (ReplayRow r : rows) {
-            Reply reply = p.execute(exchange(r));
-            baseline += pricer.rates(r.model()).cost(r.input(), r.cached(), r.output());
-            for (UpstreamCall c : reply.calls()) {
-                after += pricer.rates(c.model()).cost(c.usage().promptTokens(), c.usage().cachedTokens(), c.usage().completionTokens())
-                        * (1 - c.discount());
+        try (ReplayPipeline rp = ReplayPipeline.build(plan, models, embedder, verifier)) {
+            Pipeline p = rp.pipeline();
+            double baseline = 0;
+            double after = 0;
+            Map<String, Long> applied = new LinkedHashMap<>();
+            for (ReplayRow r : rows) {
+                rp.clock().set(r.tsMs());
+                Reply reply = p.execute(exchange(r));
+                baseline += pricer.rates(r.model()).cost(r.input(), r.cached(), r.output());
+                for (UpstreamCall c : reply.calls()) {
+                    after += pricer.rates(c.model()).cost(c.usage().promptTokens(), c.usage().cachedTokens(), c.usage().completionTokens())
+                            * (1 - c.discount());
+                }
+                for (Applied a : reply.applied()) applied.merge(a.strategy(), 1L, Long::sum);
             }
-            for (Applied a : reply.applied()) applied.merge(a.strategy(), 1L, Long::sum);
+            return new Bill(baseline, after, applied);
         }
-        return new Bill(baseline, after, applied);
     }
 
+    /**
+     * The request a logged row stands for. A single-turn prompt logged in full is sent as its
+     * messages (system prompt as its fingerprint, the question as text), so the gateway's exact
+     * and semantic caches key on it as they would in production; a longer conversation, or a
+     * prompt cut in the store, carries its whole-conversation fingerprint as an earlier turn, so
+     * only an identical conversation hits. Token-only rows bypass the cache. The logged token
+     * counts ride in {@code metadata}, which never enters a cache key.
+     */
     static Exchange exchange(ReplayRow r) {
         ObjectNode body = Json.object();
         body.put("model", r.model());
-        body.putArray("messages").addObject().put("role", "user").put("content", "");
+        ArrayNode messages = body.putArray("messages");
+        if (r.systemHash() != null) messages.addObject().put("role", "system").put("content", "system prompt #" + Long.toHexString(r.systemHash()));
+        boolean singleTurn = r.hasText() && r.msgCount() <= (r.systemHash() != null ? 2 : 1) && r.prompt().length() < AuditDb.TEXT_LIMIT;
+        if (r.hasText() && !singleTurn) {
+            messages.addObject().put("role", "assistant").put("content", "conversation #" + Long.toHexString(r.reqHash()));
+        }
+        messages.addObject().put("role", "user").put("content", r.hasText() ? r.prompt() : "");
         if (r.maxTokens() > 0) body.put("max_tokens", r.maxTokens());
-        if (r.stream()) body.put("stream", true);
         ObjectNode a = body.putObject(CostModelProvider.FIELD);
         a.put("idx", r.idx());
         a.put("input", r.input());
         a.put("cached", r.cached());
         a.put("output", r.output());
-        a.put("has_text", r.hasText());
-        a.put("req_hash", r.reqHash());
-        if (r.cluster() != null) a.put("cluster", r.cluster());
-        a.put("task", r.task());
-        a.put("tier", r.tier());
-        a.put("small_model", r.smallModel());
         if (r.systemHash() != null) a.put("system_hash", r.systemHash());
         a.put("system_tokens", r.systemTokens());
         // the replay bills the full answer; streaming only changes how a client receives it
-        body.put("stream", false);
-        return Exchange.create("audit-" + r.idx(), Instant.ofEpochMilli(r.tsMs()), 0, new ChatRequest(body),
-                Map.of("x-tokenwise-feature", r.feature()), null);
+        Map<String, String> headers = r.hasText() ? Map.of("x-tokenwise-feature", r.feature())
+                : Map.of("x-tokenwise-feature", r.feature(), CacheStage.HEADER, "off");
+        return Exchange.create("audit-" + r.idx(), Instant.ofEpochMilli(r.tsMs()), 0, new ChatRequest(body), headers, null);
     }
 }

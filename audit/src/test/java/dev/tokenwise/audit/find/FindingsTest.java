@@ -47,8 +47,9 @@ class FindingsTest {
         assertThat(over.savingUsd()).isCloseTo(3 * faq + 2 * extraction, within(1e-12));
 
         Finding output = f.get("output_waste");
-        assertThat(output.requests()).as("only the uncapped 1000-token draft exceeds the 256-token cap").isEqualTo(1);
-        assertThat(output.savingUsd()).isCloseTo((1000 - 256) * 20e-6, within(1e-12));
+        // the uncapped 1000-token draft, and the 2000-token letter whose client cap of 2000 the gateway lowers to 256
+        assertThat(output.requests()).isEqualTo(2);
+        assertThat(output.savingUsd()).isCloseTo((1000 - 256 + 2000 - 256) * 20e-6, within(1e-12));
 
         Finding batch = f.get("batchable");
         assertThat(batch.requests()).isEqualTo(2);

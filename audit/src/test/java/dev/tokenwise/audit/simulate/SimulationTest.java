@@ -49,7 +49,8 @@ class SimulationTest {
         assertThat(share.get("routing")).isCloseTo(2 * faqOnSmall + 2 * extractionOnSmall, within(1e-12));
         assertThat(share.get("trim")).isCloseTo(2 * 8000 * 10e-6, within(1e-12));
         assertThat(share.get("prompt-cache")).isCloseTo(1500 * 5e-6, within(1e-12));
-        assertThat(share.get("output-cap")).isCloseTo((1000 - 256) * 20e-6, within(1e-12));
+        // the gateway's output cap also lowers the legal letter's client cap of 2,000
+        assertThat(share.get("output-cap")).isCloseTo((1000 - 256 + 2000 - 256) * 20e-6, within(1e-12));
         // batch halves what the extractions cost after routing, not their original price
         assertThat(share.get("batch")).isCloseTo(0.5 * 2 * (200 * 1e-6 + 20 * 2e-6), within(1e-12));
     }
