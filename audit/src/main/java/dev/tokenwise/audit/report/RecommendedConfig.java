@@ -84,15 +84,17 @@ public final class RecommendedConfig {
     /** The context section: one route per feature with trimming, output caps or prompt caching. */
     private static void context(StringBuilder y, Plan plan) {
         Set<String> features = new java.util.TreeSet<>();
-        if (plan.on(Strategy.TRIM)) features.addAll(plan.trimFeatures());
+        if (plan.on(Strategy.TRIM)) features.addAll(plan.trims().keySet());
         if (plan.on(Strategy.OUTPUT_CAP)) features.addAll(plan.outputCaps().keySet());
         if (plan.on(Strategy.PROMPT_CACHE)) features.addAll(plan.promptCacheFeatures());
         if (features.isEmpty()) return;
         y.append("context:\n  routes:\n");
         for (String f : features) {
             y.append("    - feature: ").append(quote(f)).append('\n');
-            if (plan.on(Strategy.TRIM) && plan.trimFeatures().contains(f)) {
-                y.append("      trim: {budget_tokens: ").append(plan.trimBudget()).append("}\n");
+            if (plan.on(Strategy.TRIM) && plan.trims().containsKey(f)) {
+                Plan.TrimShape t = plan.trims().get(f);
+                y.append("      trim: {budget_tokens: ").append(plan.trimBudget()).append(", keep_last_turns: ").append(t.keepLastTurns())
+                        .append(", pin: {first_user_turns: ").append(t.pinFirstUserTurns()).append("}}\n");
             }
             if (plan.on(Strategy.OUTPUT_CAP) && plan.outputCaps().containsKey(f)) {
                 y.append("      output: {max_tokens: ").append(plan.outputCaps().get(f)).append("}\n");

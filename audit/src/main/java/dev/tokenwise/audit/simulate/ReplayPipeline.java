@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Builds the gateway {@link Pipeline} a replay runs, from the plan as the recommended
@@ -54,10 +55,11 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache)
             cache = new ResponseCache(cacheConfig, ResponseCache.from(storeOnly, Path.of("."), clock).exact(), semantic);
             stages.add(new CacheStage(cache, clock));
         }
+        ContextConfig context = contextConfig(plan);
         if (plan.on(Strategy.ROUTING)) stages.add(RoutingStage.create(routingConfig(plan, configs), configs));
-        if (plan.on(Strategy.TRIM)) stages.add(new SimStages.Trim(plan.trimBudget(), plan.trimFeatures()));
-        if (plan.on(Strategy.PROMPT_CACHE)) stages.add(new SimStages.PromptCache(plan.promptCacheFeatures()));
-        if (plan.on(Strategy.OUTPUT_CAP)) stages.add(new OutputCapStage(contextConfig(plan), new LengthMonitor()));
+        if (plan.on(Strategy.TRIM)) stages.add(new SimStages.Trim(context));
+        if (plan.on(Strategy.PROMPT_CACHE)) stages.add(new SimStages.PromptCache(context));
+        if (plan.on(Strategy.OUTPUT_CAP)) stages.add(new OutputCapStage(context, new LengthMonitor()));
         if (plan.on(Strategy.BATCH)) stages.add(new SimStages.Batch(plan.batchFeatures()));
         stages.add(new dev.tokenwise.gateway.stage.ProviderStage(registry, () -> 0L));
         return new ReplayPipeline(new Pipeline(stages), clock, cache);
@@ -93,11 +95,24 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache)
         return new RoutingConfig(true, "rules", null, null, null, tiers, pinned, null);
     }
 
-    /** The context section's output caps: one route per capped feature. */
+    /** The context section: one route per feature with trimming, an output cap or prompt caching (the plan's strategies only). */
     static ContextConfig contextConfig(Plan plan) {
+        Set<String> features = new TreeSet<>();
+        if (plan.on(Strategy.TRIM)) features.addAll(plan.trims().keySet());
+        if (plan.on(Strategy.OUTPUT_CAP)) features.addAll(plan.outputCaps().keySet());
+        if (plan.on(Strategy.PROMPT_CACHE)) features.addAll(plan.promptCacheFeatures());
         List<ContextConfig.RouteConfig> routes = new ArrayList<>();
-        plan.outputCaps().forEach((feature, cap) -> routes.add(new ContextConfig.RouteConfig(null, feature, null, null, null,
-                new ContextConfig.OutputConfig(Math.toIntExact(cap), null, null, null, null, null, null), null, null)));
+        for (String f : features) {
+            Plan.TrimShape shape = plan.on(Strategy.TRIM) ? plan.trims().get(f) : null;
+            ContextConfig.TrimConfig trim = shape == null ? null : new ContextConfig.TrimConfig(Math.toIntExact(plan.trimBudget()),
+                    shape.keepLastTurns(), Plan.SUMMARY_TOKENS, new ContextConfig.PinConfig(null, shape.pinFirstUserTurns(), null), null);
+            Long cap = plan.on(Strategy.OUTPUT_CAP) ? plan.outputCaps().get(f) : null;
+            ContextConfig.OutputConfig output = cap == null ? null
+                    : new ContextConfig.OutputConfig(Math.toIntExact(cap), null, null, null, null, null, null);
+            ContextConfig.PromptCacheConfig promptCache = plan.on(Strategy.PROMPT_CACHE) && plan.promptCacheFeatures().contains(f)
+                    ? new ContextConfig.PromptCacheConfig(true, null, null) : null;
+            routes.add(new ContextConfig.RouteConfig(null, f, null, trim, null, output, promptCache, null));
+        }
         return new ContextConfig(null, routes);
     }
 

@@ -180,6 +180,7 @@ public final class Simulation {
         a.put("output", r.output());
         if (r.systemHash() != null) a.put("system_hash", r.systemHash());
         a.put("system_tokens", r.systemTokens());
+        a.put("msg_count", r.msgCount());
         // the replay bills the full answer; streaming only changes how a client receives it
         Map<String, String> headers = r.hasText() ? Map.of("x-tokenwise-feature", r.feature())
                 : Map.of("x-tokenwise-feature", r.feature(), CacheStage.HEADER, "off");

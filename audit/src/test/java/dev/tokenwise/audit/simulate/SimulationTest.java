@@ -35,6 +35,10 @@ class SimulationTest {
         assertThat(plan.strategies()).containsExactlyInAnyOrder(Strategy.values());
         assertThat(plan.outputCaps()).containsExactly(Map.entry("drafts", 256L));
         assertThat(plan.batchFeatures()).containsExactly("nightly-etl");
+        assertThat(plan.trims()).containsExactly(Map.entry("chat", new Plan.TrimShape(1, 0)));
+        assertThat(plan.semanticFeatures()).containsExactly("support");
+        assertThat(plan.promptCacheFeatures()).containsExactly("chat");
+        assertThat(plan.smallModel()).isEqualTo("gpt-4o-mini");
     }
 
     @Test
@@ -47,7 +51,11 @@ class SimulationTest {
         assertThat(share.get("cache-semantic")).isCloseTo(50 * 10e-6 + 20 * 20e-6, within(1e-12));
         // the FAQ paraphrase answered by the semantic cache is not routed again
         assertThat(share.get("routing")).isCloseTo(2 * faqOnSmall + 2 * extractionOnSmall, within(1e-12));
-        assertThat(share.get("trim")).isCloseTo(2 * 8000 * 10e-6, within(1e-12));
+        // trim plans over the logged shape: system prompt 1,500 + 19 messages sharing 8,497 tokens (447 or 448 each);
+        // only the last turn fits the 2,000 budget next to the system prompt and the 200-token summary (no pin), so
+        // 3 (reply priming) + 1,500 + 447 are kept and 200 summary tokens added
+        long removed = 10_000 - (3 + 1500 + 447) - 200;
+        assertThat(share.get("trim")).isCloseTo(2 * removed * 10e-6, within(1e-12));
         assertThat(share.get("prompt-cache")).isCloseTo(1500 * 5e-6, within(1e-12));
         // the gateway's output cap also lowers the legal letter's client cap of 2,000
         assertThat(share.get("output-cap")).isCloseTo((1000 - 256 + 2000 - 256) * 20e-6, within(1e-12));
