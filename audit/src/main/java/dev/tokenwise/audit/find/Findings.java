@@ -22,6 +22,16 @@ public final class Findings {
     public static final long PROMPT_CACHE_MIN = 1024;
     /** The floor of an output cap: answers shorter than this are never cut. */
     public static final long CAP_FLOOR = 256;
+    /**
+     * Answers a cap may cut, at most: the gateway's length monitor flags a route whose capped
+     * answers stop at max_tokens more often than 5% (its default threshold), so a cap sits at or
+     * above the feature's 95th output percentile.
+     */
+    public static final double CAP_QUANTILE = 0.95;
+
+    /** Output cap per feature: at least the floor, twice the median and the {@link #CAP_QUANTILE} output. */
+    public static final String CAPS_SQL = "SELECT feature, greatest(" + CAP_FLOOR + ", 2 * CAST(median(output) AS BIGINT), "
+            + "CAST(ceil(quantile_cont(output, " + CAP_QUANTILE + ")) AS BIGINT)) AS cap FROM requests GROUP BY feature";
     /** Batch APIs (OpenAI, Anthropic) charge half. */
     public static final double BATCH_DISCOUNT = 0.5;
     /** Feature names that mark offline work. */
@@ -123,7 +133,7 @@ public final class Findings {
     }
 
     private Finding outputWaste() throws SQLException {
-        String caps = "SELECT feature, greatest(" + CAP_FLOOR + ", 2 * CAST(median(output) AS BIGINT)) AS cap FROM requests GROUP BY feature";
+        String caps = CAPS_SQL;
         // the gateway's output cap also lowers a client's max_tokens above the cap
         String where = "(max_tokens IS NULL OR max_tokens > cap) AND output > cap";
         String from = "requests JOIN (" + caps + ") USING (feature)";
@@ -131,8 +141,8 @@ public final class Findings {
         List<Finding.Example> ex = examples("SELECT model, feature, any_value(prompt), count(*), sum((output - cap) * out_price) s FROM "
                 + from + " WHERE " + where + " GROUP BY model, feature ORDER BY s DESC LIMIT 5");
         return finding("output_waste", "Output waste (long answers, no max_tokens)", "output-cap", t,
-                "answers longer than twice their feature's median (at least " + CAP_FLOOR
-                        + " tokens) without a max_tokens at or below it; saving = output beyond that cap",
+                "answers longer than a cap of twice their feature's median, at least " + CAP_FLOOR
+                        + " tokens and the 95th percentile (so at most 5% are cut), without a max_tokens at or below it; saving = output beyond the cap",
                 "Set output caps per feature (max_tokens)", ex);
     }
 

@@ -83,8 +83,7 @@ public record Plan(Set<Strategy> strategies, Map<String, Long> outputCaps, Set<S
         Set<String> promptCache = new LinkedHashSet<>();
         String small = null;
         try (Statement st = db.connection().createStatement()) {
-            try (ResultSet rs = st.executeQuery("WITH c AS (SELECT feature, greatest(" + Findings.CAP_FLOOR
-                    + ", 2 * CAST(median(output) AS BIGINT)) cap FROM requests GROUP BY feature) "
+            try (ResultSet rs = st.executeQuery("WITH c AS (" + Findings.CAPS_SQL + ") "
                     + "SELECT c.feature, c.cap FROM c JOIN requests r USING (feature) "
                     + "WHERE (r.max_tokens IS NULL OR r.max_tokens > c.cap) AND r.output > c.cap GROUP BY c.feature, c.cap ORDER BY c.feature")) {
                 while (rs.next()) caps.put(rs.getString(1), rs.getLong(2));

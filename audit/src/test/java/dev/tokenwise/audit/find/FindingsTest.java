@@ -47,9 +47,10 @@ class FindingsTest {
         assertThat(over.savingUsd()).isCloseTo(3 * faq + 2 * extraction, within(1e-12));
 
         Finding output = f.get("output_waste");
-        // the uncapped 1000-token draft, and the 2000-token letter whose client cap of 2000 the gateway lowers to 256
-        assertThat(output.requests()).isEqualTo(2);
-        assertThat(output.savingUsd()).isCloseTo((1000 - 256 + 2000 - 256) * 20e-6, within(1e-12));
+        // drafts answer 100, 100, 100, 1000 and 2000 tokens: the cap is their 95th percentile, 1800 (above 256 and twice
+        // the median); only the 2000-token letter, whose client cap of 2000 the gateway lowers to 1800, is cut
+        assertThat(output.requests()).isEqualTo(1);
+        assertThat(output.savingUsd()).isCloseTo((2000 - 1800) * 20e-6, within(1e-12));
 
         Finding batch = f.get("batchable");
         assertThat(batch.requests()).isEqualTo(2);
@@ -81,7 +82,8 @@ class FindingsTest {
         assertThat(f.get("context_bloat").applicable()).isTrue();
         assertThat(f.get("context_bloat").requests()).isEqualTo(1);
         assertThat(f.get("output_waste").requests()).isEqualTo(1);
-        assertThat(f.get("output_waste").savingUsd()).isCloseTo((900 - 256) * 20e-6, within(1e-12));
+        // outputs 100, 100, 100, 900: the cap is the 95th percentile, 100 + 0.85 * 800 = 780
+        assertThat(f.get("output_waste").savingUsd()).isCloseTo((900 - 780) * 20e-6, within(1e-12));
     }
 
     @Test

@@ -33,7 +33,7 @@ class SimulationTest {
     void the_plan_switches_on_every_strategy_with_a_saving_and_derives_its_parameters() {
         Plan plan = run().plan();
         assertThat(plan.strategies()).containsExactlyInAnyOrder(Strategy.values());
-        assertThat(plan.outputCaps()).containsExactly(Map.entry("drafts", 256L));
+        assertThat(plan.outputCaps()).containsExactly(Map.entry("drafts", 1800L));
         assertThat(plan.batchFeatures()).containsExactly("nightly-etl");
         assertThat(plan.trims()).containsExactly(Map.entry("chat", new Plan.TrimShape(1, 0)));
         assertThat(plan.semanticFeatures()).containsExactly("support");
@@ -57,8 +57,8 @@ class SimulationTest {
         long removed = 10_000 - (3 + 1500 + 447) - 200;
         assertThat(share.get("trim")).isCloseTo(2 * removed * 10e-6, within(1e-12));
         assertThat(share.get("prompt-cache")).isCloseTo(1500 * 5e-6, within(1e-12));
-        // the gateway's output cap also lowers the legal letter's client cap of 2,000
-        assertThat(share.get("output-cap")).isCloseTo((1000 - 256 + 2000 - 256) * 20e-6, within(1e-12));
+        // the gateway's output cap (the drafts' 95th percentile, 1,800) lowers the legal letter's client cap of 2,000
+        assertThat(share.get("output-cap")).isCloseTo((2000 - 1800) * 20e-6, within(1e-12));
         // batch halves what the extractions cost after routing, not their original price
         assertThat(share.get("batch")).isCloseTo(0.5 * 2 * (200 * 1e-6 + 20 * 2e-6), within(1e-12));
     }
