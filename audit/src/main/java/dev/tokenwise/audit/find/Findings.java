@@ -25,13 +25,13 @@ public final class Findings {
     /**
      * Answers a cap may cut, at most: the gateway's length monitor flags a route whose capped
      * answers stop at max_tokens more often than 5% (its default threshold), so a cap sits at or
-     * above the feature's 95th output percentile.
+     * above the feature's 97th output percentile (about 3% cut, with room below the threshold).
      */
-    public static final double CAP_QUANTILE = 0.95;
+    public static final double CAP_QUANTILE = 0.97;
 
     /** Output cap per feature: at least the floor, twice the median and the {@link #CAP_QUANTILE} output. */
     public static final String CAPS_SQL = "SELECT feature, greatest(" + CAP_FLOOR + ", 2 * CAST(median(output) AS BIGINT), "
-            + "CAST(ceil(quantile_cont(output, " + CAP_QUANTILE + ")) AS BIGINT)) AS cap FROM requests GROUP BY feature";
+            + "CAST(round(quantile_cont(output, " + CAP_QUANTILE + ")) AS BIGINT)) AS cap FROM requests GROUP BY feature";
     /** Batch APIs (OpenAI, Anthropic) charge half. */
     public static final double BATCH_DISCOUNT = 0.5;
     /** Feature names that mark offline work. */
@@ -142,7 +142,7 @@ public final class Findings {
                 + from + " WHERE " + where + " GROUP BY model, feature ORDER BY s DESC LIMIT 5");
         return finding("output_waste", "Output waste (long answers, no max_tokens)", "output-cap", t,
                 "answers longer than a cap of twice their feature's median, at least " + CAP_FLOOR
-                        + " tokens and the 95th percentile (so at most 5% are cut), without a max_tokens at or below it; saving = output beyond the cap",
+                        + " tokens and the 97th percentile (so about 3% are cut), without a max_tokens at or below it; saving = output beyond the cap",
                 "Set output caps per feature (max_tokens)", ex);
     }
 

@@ -17,7 +17,9 @@ import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
 import dev.tokenwise.gateway.routing.RoutingConfig;
 import dev.tokenwise.gateway.routing.RoutingStage;
+import dev.tokenwise.gateway.pipeline.Reply;
 import dev.tokenwise.gateway.stage.CacheStage;
+import dev.tokenwise.gateway.stage.ProviderStage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,12 +42,22 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache)
      * @param embedder the semantic cache's embedding model (shared by the replays; only used on semantic routes)
      */
     static ReplayPipeline build(Plan plan, Set<String> models, Embedder embedder, HitVerifier verifier) {
+        return build(plan, models, embedder, verifier, null);
+    }
+
+    /**
+     * @param taps when not null, a {@link Taps} stage follows the cache stage and every strategy
+     *     stage but the last, so one pass answers every prefix of the strategies after the caches
+     */
+    static ReplayPipeline build(Plan plan, Set<String> models, Embedder embedder, HitVerifier verifier, Taps taps) {
         ReplayClock clock = new ReplayClock();
         Map<String, ModelConfig> configs = modelConfigs(models);
         ModelRegistry registry = new ModelRegistry(configs, Map.<String, Provider>of("replay", new CostModelProvider()));
+        Stage provider = new ProviderStage(registry, () -> 0L);
         List<Stage> stages = new ArrayList<>();
         ResponseCache cache = null;
         CacheConfig cacheConfig = cacheConfig(plan);
+        int level = 0;
         if (cacheConfig.anyEnabled()) {
             SemanticCache semantic = cacheConfig.semanticAnywhere()
                     ? new SemanticCache(embedder, new SemanticIndex(null, cacheConfig.semanticMaxEntries()), verifier) : null;
@@ -54,15 +66,54 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache)
                     null, null, null, null, null);
             cache = new ResponseCache(cacheConfig, ResponseCache.from(storeOnly, Path.of("."), clock).exact(), semantic);
             stages.add(new CacheStage(cache, clock));
+            level = (int) plan.strategies().stream().filter(Strategy::caches).count();
         }
         ContextConfig context = contextConfig(plan);
-        if (plan.on(Strategy.ROUTING)) stages.add(RoutingStage.create(routingConfig(plan, configs), configs));
-        if (plan.on(Strategy.TRIM)) stages.add(new SimStages.Trim(context));
-        if (plan.on(Strategy.PROMPT_CACHE)) stages.add(new SimStages.PromptCache(context));
-        if (plan.on(Strategy.OUTPUT_CAP)) stages.add(new OutputCapStage(context, new LengthMonitor()));
-        if (plan.on(Strategy.BATCH)) stages.add(new SimStages.Batch(plan.batchFeatures()));
-        stages.add(new dev.tokenwise.gateway.stage.ProviderStage(registry, () -> 0L));
+        for (Strategy s : Strategy.values()) {
+            if (!plan.on(s) || s.caches()) continue;
+            if (taps != null) stages.add(taps.at(level, provider));
+            stages.add(switch (s) {
+                case ROUTING -> RoutingStage.create(routingConfig(plan, configs), configs);
+                case TRIM -> new SimStages.Trim(context);
+                case PROMPT_CACHE -> new SimStages.PromptCache(context);
+                case OUTPUT_CAP -> new OutputCapStage(context, new LengthMonitor());
+                case BATCH -> new SimStages.Batch(plan.batchFeatures());
+                case CACHE_EXACT, CACHE_SEMANTIC -> throw new IllegalStateException("caches are one stage");
+            });
+            level++;
+        }
+        stages.add(provider);
         return new ReplayPipeline(new Pipeline(stages), clock, cache);
+    }
+
+    /**
+     * Records, for one replayed request, what the provider would have been asked at each tapped
+     * level (the prefix of that many strategies) and passes the exchange on. Sound because every
+     * replay stage decides before calling on and keeps state independent of the reply: a stage
+     * treats a request the same whatever follows it.
+     */
+    static final class Taps {
+        private final Reply[] byLevel;
+
+        Taps(int levels) {
+            byLevel = new Reply[levels + 1];
+        }
+
+        void reset() {
+            java.util.Arrays.fill(byLevel, null);
+        }
+
+        /** The provider's reply at a level for the current request, or null when the request did not get there. */
+        Reply at(int level) { return byLevel[level]; }
+
+        Stage at(int level, Stage provider) {
+            return (ex, next) -> {
+                byLevel[level] = provider.handle(ex, e -> {
+                    throw new IllegalStateException("the provider stage is last");
+                });
+                return next.proceed(ex);
+            };
+        }
     }
 
     /** The models section: each with its tier, so the router knows what is cheaper. */

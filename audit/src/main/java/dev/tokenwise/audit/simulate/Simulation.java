@@ -93,27 +93,34 @@ public final class Simulation {
     }
 
     /**
-     * Replays once per prefix of the plan's strategies (none, first, first two, ...); the last
-     * replay is the combined configuration.
+     * Bills the log through every prefix of the plan's strategies (none, first, first two, ...);
+     * the last prefix is the combined configuration. Prefixes that differ only in the strategies
+     * after the caches share one pass ({@link #replayAll}); each shorter cache configuration gets
+     * its own pass. The passes run on both cores.
      *
-     * @param progress hears the number of the replay finished
+     * @param progress hears the number of the pass finished
      */
     public Result run(Plan plan, double monthFactor, IntConsumer progress) {
         List<Strategy> on = new ArrayList<>();
         for (Strategy s : Strategy.values()) if (plan.on(s)) on.add(s);
-        // the replays are independent (each has its own pipeline and caches): run them on both cores
-        List<Set<Strategy>> prefixes = new ArrayList<>();
-        for (int k = 0; k <= on.size(); k++) {
-            EnumSet<Strategy> prefix = EnumSet.noneOf(Strategy.class);
-            prefix.addAll(on.subList(0, k));
-            prefixes.add(prefix);
+        int caches = (int) on.stream().filter(Strategy::caches).count();
+        List<java.util.function.Supplier<List<Bill>>> passes = new ArrayList<>();
+        passes.add(() -> replayAll(plan));
+        for (int k = 0; k < caches; k++) {
+            EnumSet<Strategy> strategies = EnumSet.noneOf(Strategy.class);
+            strategies.addAll(on.subList(0, k));
+            Plan prefix = plan.only(strategies);
+            passes.add(() -> List.of(replay(prefix)));
         }
         java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
-        List<Bill> bills = prefixes.parallelStream().map(p -> {
-            Bill b = replay(plan.only(p));
+        List<List<Bill>> results = passes.parallelStream().map(p -> {
+            List<Bill> b = p.get();
             progress.accept(finished.incrementAndGet());
             return b;
         }).toList();
+        List<Bill> bills = new ArrayList<>();
+        for (int k = 1; k < results.size(); k++) bills.addAll(results.get(k));
+        bills.addAll(results.get(0));
         Bill base = bills.get(0);
         double previous = base.after();
         List<Step> steps = new ArrayList<>();
@@ -133,6 +140,55 @@ public final class Simulation {
                 total * monthFactor, on.stream().map(Strategy::id).toList(), withShare, rows.size());
     }
 
+    /**
+     * One pass of the log through the plan's full pipeline with a tap after the caches and after
+     * every strategy but the last: the bills of every prefix that has all the plan's caches (the
+     * first has only the caches, the last is the whole plan). A cached request costs nothing at
+     * every level; otherwise each level pays what its tap's provider call cost, and counts the
+     * strategies of its prefix among those applied to the request.
+     */
+    List<Bill> replayAll(Plan plan) {
+        List<Strategy> on = new ArrayList<>();
+        for (Strategy s : Strategy.values()) if (plan.on(s)) on.add(s);
+        int from = (int) on.stream().filter(Strategy::caches).count();
+        int levels = on.size();
+        ReplayPipeline.Taps taps = new ReplayPipeline.Taps(levels);
+        double baseline = 0;
+        double[] after = new double[levels + 1];
+        List<Map<String, Long>> applied = new ArrayList<>();
+        for (int l = 0; l <= levels; l++) applied.add(new LinkedHashMap<>());
+        try (ReplayPipeline rp = ReplayPipeline.build(plan, models, embedder, verifier, taps)) {
+            Pipeline p = rp.pipeline();
+            for (ReplayRow r : rows) {
+                rp.clock().set(r.tsMs());
+                taps.reset();
+                Reply reply = p.execute(exchange(r));
+                baseline += pricer.rates(r.model()).cost(r.input(), r.cached(), r.output());
+                for (int l = from; l <= levels; l++) {
+                    Reply at = l == levels ? reply : taps.at(l);
+                    if (at == null) at = reply; // answered before this level (by the cache): the same at every level
+                    after[l] += cost(at);
+                    for (Applied a : reply.applied()) {
+                        int k = on.indexOf(Strategy.byId(a.strategy()));
+                        if (k >= 0 && k < l) applied.get(l).merge(a.strategy(), 1L, Long::sum);
+                    }
+                }
+            }
+        }
+        List<Bill> out = new ArrayList<>();
+        for (int l = from; l <= levels; l++) out.add(new Bill(baseline, after[l], applied.get(l)));
+        return out;
+    }
+
+    private double cost(Reply reply) {
+        double c = 0;
+        for (UpstreamCall call : reply.calls()) {
+            c += pricer.rates(call.model()).cost(call.usage().promptTokens(), call.usage().cachedTokens(), call.usage().completionTokens())
+                    * (1 - call.discount());
+        }
+        return c;
+    }
+
     /** One pass of the log through a pipeline built for the plan. */
     Bill replay(Plan plan) {
         try (ReplayPipeline rp = ReplayPipeline.build(plan, models, embedder, verifier)) {
@@ -144,10 +200,7 @@ public final class Simulation {
                 rp.clock().set(r.tsMs());
                 Reply reply = p.execute(exchange(r));
                 baseline += pricer.rates(r.model()).cost(r.input(), r.cached(), r.output());
-                for (UpstreamCall c : reply.calls()) {
-                    after += pricer.rates(c.model()).cost(c.usage().promptTokens(), c.usage().cachedTokens(), c.usage().completionTokens())
-                            * (1 - c.discount());
-                }
+                after += cost(reply);
                 for (Applied a : reply.applied()) applied.merge(a.strategy(), 1L, Long::sum);
             }
             return new Bill(baseline, after, applied);

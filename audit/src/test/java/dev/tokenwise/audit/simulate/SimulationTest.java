@@ -33,7 +33,7 @@ class SimulationTest {
     void the_plan_switches_on_every_strategy_with_a_saving_and_derives_its_parameters() {
         Plan plan = run().plan();
         assertThat(plan.strategies()).containsExactlyInAnyOrder(Strategy.values());
-        assertThat(plan.outputCaps()).containsExactly(Map.entry("drafts", 1800L));
+        assertThat(plan.outputCaps()).containsExactly(Map.entry("drafts", 1880L));
         assertThat(plan.batchFeatures()).containsExactly("nightly-etl");
         assertThat(plan.trims()).containsExactly(Map.entry("chat", new Plan.TrimShape(1, 0)));
         assertThat(plan.semanticFeatures()).containsExactly("support");
@@ -57,8 +57,8 @@ class SimulationTest {
         long removed = 10_000 - (3 + 1500 + 447) - 200;
         assertThat(share.get("trim")).isCloseTo(2 * removed * 10e-6, within(1e-12));
         assertThat(share.get("prompt-cache")).isCloseTo(1500 * 5e-6, within(1e-12));
-        // the gateway's output cap (the drafts' 95th percentile, 1,800) lowers the legal letter's client cap of 2,000
-        assertThat(share.get("output-cap")).isCloseTo((2000 - 1800) * 20e-6, within(1e-12));
+        // the gateway's output cap (the drafts' 97th percentile, 1,880) lowers the legal letter's client cap of 2,000
+        assertThat(share.get("output-cap")).isCloseTo((2000 - 1880) * 20e-6, within(1e-12));
         // batch halves what the extractions cost after routing, not their original price
         assertThat(share.get("batch")).isCloseTo(0.5 * 2 * (200 * 1e-6 + 20 * 2e-6), within(1e-12));
     }
@@ -75,6 +75,21 @@ class SimulationTest {
         double standalone = run.findings().stream().mapToDouble(Finding::savingUsd).sum();
         assertThat(r.savedUsd()).as("overlapping fixes are not double counted").isLessThan(standalone);
         assertThat(r.waterfall().stream().mapToDouble(Simulation.Step::shareOfSaving).sum()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void the_shared_pass_bills_every_prefix_exactly_as_its_own_replay() {
+        Run run = run();
+        List<Strategy> on = java.util.Arrays.stream(Strategy.values()).filter(run.plan()::on).toList();
+        List<Simulation.Bill> shared = run.sim().replayAll(run.plan());
+        int from = (int) on.stream().filter(Strategy::caches).count();
+        assertThat(shared).hasSize(on.size() - from + 1);
+        for (int k = from; k <= on.size(); k++) {
+            Simulation.Bill own = run.sim().replay(run.plan().only(EnumSet.copyOf(on.subList(0, k))));
+            Simulation.Bill tapped = shared.get(k - from);
+            assertThat(tapped.after()).as("prefix of %d strategies", k).isCloseTo(own.after(), within(1e-12));
+            assertThat(tapped.applied()).as("prefix of %d strategies", k).isEqualTo(own.applied());
+        }
     }
 
     @Test
