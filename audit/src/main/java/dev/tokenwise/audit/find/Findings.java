@@ -39,10 +39,12 @@ public final class Findings {
 
     private final Connection c;
     private final double monthFactor;
+    private final NearDuplicates.Stats near;
 
     public Findings(AuditDb db, double monthFactor) {
         this.c = db.connection();
         this.monthFactor = monthFactor;
+        this.near = db.nearStats();
     }
 
     public List<Finding> all() {
@@ -87,12 +89,18 @@ public final class Findings {
                 + "FROM requests r JOIN near n USING (near_key)";
         double[] t = totals("WITH r AS (" + base + ") SELECT count(*), sum(input+output), sum(cost), sum(cost) FROM r "
                 + "WHERE rn_exact = 1 AND rn_cluster > 1");
+        long groups = scalarLong("WITH r AS (" + base + ") SELECT count(*) FROM (SELECT model, cluster FROM r GROUP BY model, cluster "
+                + "HAVING count(DISTINCT req_hash) > 1)");
         List<Finding.Example> ex = examples("SELECT model, any_value(feature), string_agg(DISTINCT prompt, ' | ') , count(*), "
                 + "sum(cost) FILTER (rn_exact = 1 AND rn_cluster > 1) s FROM (" + base + ") GROUP BY model, cluster "
                 + "HAVING count(DISTINCT req_hash) > 1 ORDER BY s DESC LIMIT 5");
         return finding("near_duplicates", "Near-duplicates and static FAQs", "cache-semantic", t,
-                "first occurrences of a paraphrase (SimHash distance <= " + SimHash.MAX_DISTANCE + ") of an earlier short single-turn "
-                        + "question without numbers on the same model; exact repeats are counted under exact_repeats. Candidates: verify with embeddings before serving",
+                groups + " groups: first occurrences of a variant or paraphrase of an earlier short single-turn question without numbers "
+                        + "on the same model; exact repeats are counted under exact_repeats. Candidates from MinHash LSH over character 3-grams "
+                        + "(estimated Jaccard >= " + MinHash.MIN_JACCARD + "): " + near.candidateGroups() + " groups of differently worded prompts, " + near.confirmedGroups()
+                        + " confirmed by the semantic cache's embedding model and verifier (" + near.embedded() + " prompts embedded"
+                        + (near.unchecked() > 0 ? ", " + near.unchecked() + " groups left unchecked beyond the " + NearDuplicates.EMBED_LIMIT
+                        + "-prompt bound" : "") + "); case and punctuation variants need no model",
                 "Turn on the semantic cache (or fixed FAQ answers) for these prompts", ex);
     }
 
