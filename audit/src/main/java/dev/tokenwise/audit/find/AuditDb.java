@@ -211,6 +211,17 @@ public final class AuditDb implements AutoCloseable {
         }
     }
 
+    /** Lowers the store's memory limit for the small queries left after loading and the findings. */
+    public void shrink() {
+        try (Statement s = conn.createStatement()) {
+            s.execute("SET memory_limit='" + SMALL_MEMORY + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("lowering DuckDB's memory limit failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String SMALL_MEMORY = "128MB";
+
     /** What near-duplicate confirmation did ({@link NearDuplicates.Stats#NONE} before it ran). */
     public NearDuplicates.Stats nearStats() { return nearStats; }
 

@@ -79,10 +79,10 @@ public final class Simulation {
                 if (rs.wasNull()) max = -1;
                 long sh = rs.getLong(12);
                 Long systemHash = rs.wasNull() ? null : sh;
-                String prompt = rs.getString(15);
-                // repeated prompts share one string (a log repeats its FAQs and templates many times)
-                if (prompt != null) prompt = texts.computeIfAbsent(prompt, t -> t);
-                rows.add(new ReplayRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+                // repeated texts share one string (a log repeats its models, features, FAQs and templates many times)
+                String prompt = shared(texts, rs.getString(15));
+                rows.add(new ReplayRow(rs.getLong(1), rs.getLong(2), shared(texts, rs.getString(3)), shared(texts, rs.getString(4)),
+                        rs.getLong(5), shared(texts, rs.getString(6)),
                         rs.getLong(7), rs.getLong(8), rs.getLong(9), max, rs.getBoolean(11), systemHash, rs.getLong(13),
                         rs.getBoolean(14), prompt, rs.getInt(16)));
             }
@@ -90,6 +90,10 @@ public final class Simulation {
             throw new IllegalStateException("reading rows to replay failed: " + e.getMessage(), e);
         }
         return new Simulation(rows, db.pricer());
+    }
+
+    private static String shared(Map<String, String> texts, String s) {
+        return s == null ? null : texts.computeIfAbsent(s, t -> t);
     }
 
     /**
