@@ -57,7 +57,8 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache)
         List<Stage> stages = new ArrayList<>();
         ResponseCache cache = null;
         CacheConfig cacheConfig = cacheConfig(plan);
-        int level = 0;
+        // taps are numbered by prefix length: the cache strategies count even when their config enables nothing
+        int level = (int) plan.strategies().stream().filter(Strategy::caches).count();
         if (cacheConfig.anyEnabled()) {
             SemanticCache semantic = cacheConfig.semanticAnywhere()
                     ? new SemanticCache(embedder, new SemanticIndex(null, cacheConfig.semanticMaxEntries()), verifier) : null;
@@ -66,7 +67,6 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache)
                     null, null, null, null, null);
             cache = new ResponseCache(cacheConfig, ResponseCache.from(storeOnly, Path.of("."), clock).exact(), semantic);
             stages.add(new CacheStage(cache, clock));
-            level = (int) plan.strategies().stream().filter(Strategy::caches).count();
         }
         ContextConfig context = contextConfig(plan);
         for (Strategy s : Strategy.values()) {

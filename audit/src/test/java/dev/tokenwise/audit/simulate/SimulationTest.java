@@ -80,12 +80,20 @@ class SimulationTest {
     @Test
     void the_shared_pass_bills_every_prefix_exactly_as_its_own_replay() {
         Run run = run();
-        List<Strategy> on = java.util.Arrays.stream(Strategy.values()).filter(run.plan()::on).toList();
-        List<Simulation.Bill> shared = run.sim().replayAll(run.plan());
+        Plan p = run.plan();
+        assertTappedEqualsOwn(run.sim(), p);
+        // a semantic cache switched on without routes: the taps keep counting it as a prefix
+        assertTappedEqualsOwn(run.sim(), new Plan(p.strategies(), p.outputCaps(), p.batchFeatures(), p.trimBudget(), Set.of(),
+                p.cacheTtlSeconds(), p.smallModel(), p.trims(), p.promptCacheFeatures()));
+    }
+
+    static void assertTappedEqualsOwn(Simulation sim, Plan plan) {
+        List<Strategy> on = java.util.Arrays.stream(Strategy.values()).filter(plan::on).toList();
+        List<Simulation.Bill> shared = sim.replayAll(plan);
         int from = (int) on.stream().filter(Strategy::caches).count();
         assertThat(shared).hasSize(on.size() - from + 1);
         for (int k = from; k <= on.size(); k++) {
-            Simulation.Bill own = run.sim().replay(run.plan().only(EnumSet.copyOf(on.subList(0, k))));
+            Simulation.Bill own = sim.replay(plan.only(EnumSet.copyOf(on.subList(0, k))));
             Simulation.Bill tapped = shared.get(k - from);
             assertThat(tapped.after()).as("prefix of %d strategies", k).isCloseTo(own.after(), within(1e-12));
             assertThat(tapped.applied()).as("prefix of %d strategies", k).isEqualTo(own.applied());
