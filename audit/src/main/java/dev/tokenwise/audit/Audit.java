@@ -111,7 +111,7 @@ public final class Audit implements AutoCloseable {
             progress.phase("findings", -1);
             List<Finding> findings = new Findings(db, monthFactor).all();
             Plan plan = Plan.recommend(db, findings);
-            progress.phase("replaying the log", plan.strategies().size() + 1);
+            progress.phase("replaying the log", Simulation.passes(plan));
             Simulation simulation = Simulation.of(db);
             db.shrink(); // the replay holds its rows in the JVM: give the store's buffers back
             Simulation.Result sim = simulation.run(plan, monthFactor, progress::update);

@@ -144,6 +144,11 @@ public final class Simulation {
                 total * monthFactor, on.stream().map(Strategy::id).toList(), withShare, rows.size());
     }
 
+    /** How many passes {@link #run} makes over the log for a plan: one, plus one per cache strategy. */
+    public static int passes(Plan plan) {
+        return 1 + (int) plan.strategies().stream().filter(Strategy::caches).count();
+    }
+
     /**
      * One pass of the log through the plan's full pipeline with a tap after the caches and after
      * every strategy but the last: the bills of every prefix that has all the plan's caches (the

@@ -101,6 +101,16 @@ class SimulationTest {
     }
 
     @Test
+    void progress_hears_every_pass_once() {
+        Run run = run();
+        java.util.List<Integer> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        run.sim().run(run.plan(), 1, heard::add);
+        // the tapped pass, the exact-cache-only pass and the pass without strategies
+        assertThat(Simulation.passes(run.plan())).isEqualTo(3);
+        assertThat(heard).containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    @Test
     void a_replay_without_strategies_bills_exactly_the_log() {
         Run run = run();
         Simulation.Bill none = run.sim().replay(run.plan().only(Set.of()));
