@@ -36,7 +36,20 @@ import java.util.TreeSet;
  * then the gateway's real {@link dev.tokenwise.gateway.stage.ProviderStage} over a
  * {@link ModelRegistry} whose every model is served by the {@link CostModelProvider}.
  */
-record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache) implements AutoCloseable {
+record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache, List<Stage> stages, int headStages)
+        implements AutoCloseable {
+    /** The cache stage (when there is one) followed by {@code handoff}, which stands for the rest of the pipeline. */
+    Pipeline head(Stage handoff) {
+        List<Stage> l = new ArrayList<>(stages.subList(0, headStages));
+        l.add(handoff);
+        return new Pipeline(l);
+    }
+
+    /** The stages after the cache stage, down to the provider. */
+    Pipeline tail() {
+        return new Pipeline(stages.subList(headStages, stages.size()));
+    }
+
     /**
      * @param models every model a replayed request may name or be routed to
      * @param embedder the semantic cache's embedding model (shared by the replays; only used on semantic routes)
@@ -83,7 +96,7 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache)
             level++;
         }
         stages.add(provider);
-        return new ReplayPipeline(new Pipeline(stages), clock, cache);
+        return new ReplayPipeline(new Pipeline(stages), clock, cache, List.copyOf(stages), cache == null ? 0 : 1);
     }
 
     /**

@@ -6,6 +6,8 @@ import dev.tokenwise.audit.find.AuditDb;
 import dev.tokenwise.audit.find.Pricer;
 import dev.tokenwise.core.cache.HitVerifier;
 import dev.tokenwise.core.wire.ChatRequest;
+import dev.tokenwise.core.wire.ChatResponse;
+import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.cache.Embedder;
 import dev.tokenwise.gateway.pipeline.Applied;
@@ -155,38 +157,127 @@ public final class Simulation {
      * first has only the caches, the last is the whole plan). A cached request costs nothing at
      * every level; otherwise each level pays what its tap's provider call cost, and counts the
      * strategies of its prefix among those applied to the request.
+     *
+     * <p>With a cache, the pass runs on two threads: one sends each request through the cache
+     * stage, and hands each miss (in order, through a bounded queue) to the other, which runs the
+     * stages after the cache. Sound for the same reason as the taps: what the cache does with a
+     * request never depends on the reply beyond its being storable, which every replayed answer is.
      */
     List<Bill> replayAll(Plan plan) {
         List<Strategy> on = new ArrayList<>();
         for (Strategy s : Strategy.values()) if (plan.on(s)) on.add(s);
         int from = (int) on.stream().filter(Strategy::caches).count();
-        int levels = on.size();
-        ReplayPipeline.Taps taps = new ReplayPipeline.Taps(levels);
-        double baseline = 0;
-        double[] after = new double[levels + 1];
-        List<Map<String, Long>> applied = new ArrayList<>();
-        for (int l = 0; l <= levels; l++) applied.add(new LinkedHashMap<>());
+        ReplayPipeline.Taps taps = new ReplayPipeline.Taps(on.size());
+        LevelBills head = new LevelBills(on, from);
+        LevelBills tail = new LevelBills(on, from);
         try (ReplayPipeline rp = ReplayPipeline.build(plan, models, embedder, verifier, taps)) {
-            Pipeline p = rp.pipeline();
-            for (ReplayRow r : rows) {
-                rp.clock().set(r.tsMs());
-                taps.reset();
-                Reply reply = p.execute(exchange(r));
-                baseline += pricer.rates(r.model()).cost(r.input(), r.cached(), r.output());
-                for (int l = from; l <= levels; l++) {
-                    Reply at = l == levels ? reply : taps.at(l);
-                    if (at == null) at = reply; // answered before this level (by the cache): the same at every level
-                    after[l] += cost(at);
-                    for (Applied a : reply.applied()) {
-                        int k = on.indexOf(Strategy.byId(a.strategy()));
-                        if (k >= 0 && k < l) applied.get(l).merge(a.strategy(), 1L, Long::sum);
-                    }
+            if (rp.headStages() == 0) {
+                Pipeline p = rp.pipeline();
+                for (ReplayRow r : rows) {
+                    taps.reset();
+                    head.add(r, p.execute(exchange(r)), taps);
                 }
+            } else {
+                replaySplit(rp, taps, head, tail);
             }
         }
         List<Bill> out = new ArrayList<>();
-        for (int l = from; l <= levels; l++) out.add(new Bill(baseline, after[l], applied.get(l)));
+        for (int l = from; l <= on.size(); l++) {
+            Map<String, Long> applied = new LinkedHashMap<>(head.applied.get(l));
+            tail.applied.get(l).forEach((k, v) -> applied.merge(k, v, Long::sum));
+            out.add(new Bill(head.baseline, head.after[l] + tail.after[l], applied));
+        }
         return out;
+    }
+
+    private static final String HANDOFF = "handoff";
+    private static final Object END = new Object();
+
+    private void replaySplit(ReplayPipeline rp, ReplayPipeline.Taps taps, LevelBills head, LevelBills tail) {
+        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(4096);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Pipeline after = rp.tail();
+        Thread worker = Thread.ofPlatform().name("audit-replay-after-cache").start(() -> {
+            try {
+                for (Object o = queue.take(); o != END; o = queue.take()) {
+                    if (failure.get() != null) continue; // keep draining so the cache side never blocks
+                    try {
+                        taps.reset();
+                        Exchange ex = (Exchange) o;
+                        tail.addMiss(after.execute(ex), taps);
+                    } catch (RuntimeException | Error e) {
+                        failure.set(e);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Pipeline p = rp.head((ex, next) -> {
+            try {
+                queue.put(ex);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("replay interrupted", e);
+            }
+            ChatResponse stand = ChatResponse.of(HANDOFF, ex.request().model(), 0, "replayed answer", "stop", Usage.ZERO);
+            return new Reply(stand, ex.request().model(), HANDOFF, "miss", List.of(), List.of());
+        });
+        try {
+            for (ReplayRow r : rows) {
+                rp.clock().set(r.tsMs());
+                Reply reply = p.execute(exchange(r));
+                if (HANDOFF.equals(reply.provider())) head.addBaseline(r); else head.add(r, reply, null);
+            }
+        } finally {
+            try {
+                queue.put(END);
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure.get() instanceof RuntimeException e) throw e;
+        if (failure.get() instanceof Error e) throw e;
+    }
+
+    /** Per-level sums of a tapped pass (level = number of strategies in the prefix). */
+    private final class LevelBills {
+        final List<Strategy> on;
+        final int from;
+        double baseline;
+        final double[] after;
+        final List<Map<String, Long>> applied = new ArrayList<>();
+
+        LevelBills(List<Strategy> on, int from) {
+            this.on = on;
+            this.from = from;
+            this.after = new double[on.size() + 1];
+            for (int l = 0; l <= on.size(); l++) applied.add(new LinkedHashMap<>());
+        }
+
+        void addBaseline(ReplayRow r) {
+            baseline += pricer.rates(r.model()).cost(r.input(), r.cached(), r.output());
+        }
+
+        void add(ReplayRow r, Reply reply, ReplayPipeline.Taps taps) {
+            addBaseline(r);
+            addMiss(reply, taps);
+        }
+
+        /** A request's bill at every level: its tap's provider call there, else (answered by the cache) the reply itself. */
+        void addMiss(Reply reply, ReplayPipeline.Taps taps) {
+            int levels = on.size();
+            for (int l = from; l <= levels; l++) {
+                Reply at = l == levels || taps == null ? reply : taps.at(l);
+                if (at == null) at = reply;
+                after[l] += cost(at);
+                for (Applied a : reply.applied()) {
+                    int k = on.indexOf(Strategy.byId(a.strategy()));
+                    if (k >= 0 && k < l) applied.get(l).merge(a.strategy(), 1L, Long::sum);
+                }
+            }
+        }
     }
 
     private double cost(Reply reply) {
