@@ -111,8 +111,10 @@ public final class Audit implements AutoCloseable {
             progress.phase("findings", -1);
             List<Finding> findings = new Findings(db, monthFactor).all();
             Plan plan = Plan.recommend(db, findings);
-            progress.phase("replaying the log", plan.strategies().size() + 1);
-            Simulation.Result sim = Simulation.of(db).run(plan, monthFactor, progress::update);
+            progress.phase("replaying the log", Simulation.passes(plan));
+            Simulation simulation = Simulation.of(db);
+            db.shrink(); // the replay holds its rows in the JVM: give the store's buffers back
+            Simulation.Result sim = simulation.run(plan, monthFactor, progress::update);
             String bucket = spanDays >= 2 ? "day" : "hour";
             List<AuditReport.Spend> byModel = spend(s, "model", cost, monthFactor);
             List<AuditReport.Spend> byFeature = spend(s, "feature", cost, monthFactor);

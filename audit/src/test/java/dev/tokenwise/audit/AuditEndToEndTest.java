@@ -56,8 +56,13 @@ class AuditEndToEndTest {
         assertThat(c.models()).containsKeys("gpt-4o", "gpt-4o-mini", "claude-3-5-sonnet", "claude-3-haiku");
         assertThat(c.models().get("gpt-4o-mini").tier()).isEqualTo("small");
         assertThat(c.routing().enabled()).isTrue();
+        assertThat(c.routing().tiers()).containsEntry("small", "gpt-4o-mini");
+        assertThat(c.cache().exact()).isTrue();
+        assertThat(c.cache().ttlSeconds()).isEqualTo(7 * 86_400);
+        assertThat(c.context().route("support-chat", "gpt-4o").trim().budgetTokens()).isEqualTo(2000);
+        assertThat(c.context().route("email-draft", "claude-3-5-sonnet").output().maxTokens()).isPositive();
         assertThat(c.pricing().sheet()).isEqualTo("seed-2025");
-        assertThat(seed.recommendedConfig()).contains("email-draft:");
+        assertThat(seed.recommendedConfig()).contains("feature: email-draft");
     }
 
     @Test

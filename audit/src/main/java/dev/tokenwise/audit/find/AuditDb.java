@@ -1,6 +1,8 @@
 package dev.tokenwise.audit.find;
 
 import dev.tokenwise.audit.read.LogRecord;
+import dev.tokenwise.core.cache.HitVerifier;
+import dev.tokenwise.gateway.cache.Embedder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,13 +28,14 @@ import org.duckdb.DuckDBConnection;
  */
 public final class AuditDb implements AutoCloseable {
     /** Prompt and answer text kept per row (examples and the rating sample need no more). */
-    static final int TEXT_LIMIT = 4000;
+    public static final int TEXT_LIMIT = 4000;
 
     private final Path dir;
     private final DuckDBConnection conn;
     private final Pricer pricer;
     private final TaskClassifier classifier = new TaskClassifier();
     private long rows;
+    private NearDuplicates.Stats nearStats = NearDuplicates.Stats.NONE;
 
     private AuditDb(Path dir, DuckDBConnection conn, Pricer pricer) {
         this.dir = dir;
@@ -106,7 +109,7 @@ public final class AuditDb implements AutoCloseable {
     private Derived derive(LogRecord r) {
         String small = ModelTiers.smallFor(r.model());
         return new Derived(classifier.classify(r.prompt(), r.system(), r.messageCount()), ModelTiers.tier(r.model()), small,
-                pricer.rates(r.model()), pricer.rates(small), nearCandidate(r) ? SimHash.of(r.prompt()) : null,
+                pricer.rates(r.model()), pricer.rates(small), nearCandidate(r) ? dev.tokenwise.audit.read.Hash64.of(MinHash.normalise(r.prompt())) : null,
                 r.system() != null ? dev.tokenwise.audit.read.Hash64.of(r.system()) : null);
     }
 
@@ -177,20 +180,26 @@ public final class AuditDb implements AutoCloseable {
     }
 
     /**
-     * Groups near-duplicate prompts (SimHash LSH over the distinct fingerprints) and adds a
-     * {@code cluster} column; rows without a fingerprint get none.
+     * Groups near-duplicate prompts (MinHash LSH over the distinct normalised prompts, confirmed with the
+     * semantic cache's embedding model and verifier, see {@link NearDuplicates}) into a
+     * {@code near} table of fingerprint and group; rows without a fingerprint get none.
      */
     public void clusterNearDuplicates() {
+        clusterNearDuplicates(new NearDuplicates(Embedder::miniLm, HitVerifier.bundled()));
+    }
+
+    public void clusterNearDuplicates(NearDuplicates near) {
         try (Statement s = conn.createStatement()) {
-            List<Long> keys = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT DISTINCT near_key FROM requests WHERE near_key IS NOT NULL")) {
-                while (rs.next()) keys.add(rs.getLong(1));
+            List<NearDuplicates.Prompt> prompts = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT near_key, any_value(prompt), count(*) FROM requests WHERE near_key IS NOT NULL "
+                    + "GROUP BY near_key ORDER BY near_key")) {
+                while (rs.next()) prompts.add(new NearDuplicates.Prompt(rs.getLong(1), rs.getString(2), rs.getLong(3)));
             }
-            long[] fp = keys.stream().mapToLong(Long::longValue).toArray();
-            Map<Long, Long> clusters = SimHash.cluster(fp);
+            NearDuplicates.Result r = near.confirm(prompts);
+            nearStats = r.stats();
             s.execute("CREATE TABLE near (near_key BIGINT, cluster BIGINT)");
             try (DuckDBAppender a = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "near")) {
-                for (Map.Entry<Long, Long> e : clusters.entrySet()) {
+                for (Map.Entry<Long, Long> e : r.clusters().entrySet()) {
                     a.beginRow();
                     a.append(e.getKey());
                     a.append(e.getValue());
@@ -201,6 +210,20 @@ public final class AuditDb implements AutoCloseable {
             throw new IllegalStateException("near-duplicate clustering failed: " + e.getMessage(), e);
         }
     }
+
+    /** Lowers the store's memory limit for the small queries left after loading and the findings. */
+    public void shrink() {
+        try (Statement s = conn.createStatement()) {
+            s.execute("SET memory_limit='" + SMALL_MEMORY + "'");
+        } catch (SQLException e) {
+            throw new IllegalStateException("lowering DuckDB's memory limit failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String SMALL_MEMORY = "128MB";
+
+    /** What near-duplicate confirmation did ({@link NearDuplicates.Stats#NONE} before it ran). */
+    public NearDuplicates.Stats nearStats() { return nearStats; }
 
     @Override
     public void close() {

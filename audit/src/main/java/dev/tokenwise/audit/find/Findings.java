@@ -22,6 +22,16 @@ public final class Findings {
     public static final long PROMPT_CACHE_MIN = 1024;
     /** The floor of an output cap: answers shorter than this are never cut. */
     public static final long CAP_FLOOR = 256;
+    /**
+     * Answers a cap may cut, at most: the gateway's length monitor flags a route whose capped
+     * answers stop at max_tokens more often than 5% (its default threshold), so a cap sits at or
+     * above the feature's 97th output percentile (about 3% cut, with room below the threshold).
+     */
+    public static final double CAP_QUANTILE = 0.97;
+
+    /** Output cap per feature: at least the floor, twice the median and the {@link #CAP_QUANTILE} output. */
+    public static final String CAPS_SQL = "SELECT feature, greatest(" + CAP_FLOOR + ", 2 * CAST(median(output) AS BIGINT), "
+            + "CAST(round(quantile_cont(output, " + CAP_QUANTILE + ")) AS BIGINT)) AS cap FROM requests GROUP BY feature";
     /** Batch APIs (OpenAI, Anthropic) charge half. */
     public static final double BATCH_DISCOUNT = 0.5;
     /** Feature names that mark offline work. */
@@ -29,10 +39,12 @@ public final class Findings {
 
     private final Connection c;
     private final double monthFactor;
+    private final NearDuplicates.Stats near;
 
     public Findings(AuditDb db, double monthFactor) {
         this.c = db.connection();
         this.monthFactor = monthFactor;
+        this.near = db.nearStats();
     }
 
     public List<Finding> all() {
@@ -77,17 +89,23 @@ public final class Findings {
                 + "FROM requests r JOIN near n USING (near_key)";
         double[] t = totals("WITH r AS (" + base + ") SELECT count(*), sum(input+output), sum(cost), sum(cost) FROM r "
                 + "WHERE rn_exact = 1 AND rn_cluster > 1");
+        long groups = scalarLong("WITH r AS (" + base + ") SELECT count(*) FROM (SELECT model, cluster FROM r GROUP BY model, cluster "
+                + "HAVING count(DISTINCT req_hash) > 1)");
         List<Finding.Example> ex = examples("SELECT model, any_value(feature), string_agg(DISTINCT prompt, ' | ') , count(*), "
                 + "sum(cost) FILTER (rn_exact = 1 AND rn_cluster > 1) s FROM (" + base + ") GROUP BY model, cluster "
                 + "HAVING count(DISTINCT req_hash) > 1 ORDER BY s DESC LIMIT 5");
         return finding("near_duplicates", "Near-duplicates and static FAQs", "cache-semantic", t,
-                "first occurrences of a paraphrase (SimHash distance <= " + SimHash.MAX_DISTANCE + ") of an earlier short single-turn "
-                        + "question without numbers on the same model; exact repeats are counted under exact_repeats. Candidates: verify with embeddings before serving",
+                groups + " groups: first occurrences of a variant or paraphrase of an earlier short single-turn question without numbers "
+                        + "on the same model; exact repeats are counted under exact_repeats. Candidates from MinHash LSH over character 3-grams "
+                        + "(estimated Jaccard >= " + MinHash.MIN_JACCARD + "): " + near.candidateGroups() + " groups of differently worded prompts, " + near.confirmedGroups()
+                        + " confirmed by the semantic cache's embedding model and verifier (" + near.embedded() + " prompts embedded"
+                        + (near.unchecked() > 0 ? ", " + near.unchecked() + " groups left unchecked beyond the " + NearDuplicates.EMBED_LIMIT
+                        + "-prompt bound" : "") + "); case and punctuation variants need no model",
                 "Turn on the semantic cache (or fixed FAQ answers) for these prompts", ex);
     }
 
     private Finding contextBloat() throws SQLException {
-        String where = "input > " + TRIM_BUDGET + " AND input >= " + BLOAT_RATIO + " * greatest(output, 1)";
+        String where = BLOAT_SQL;
         double[] t = totals("SELECT count(*), sum(input+output), sum(cost), sum((input - " + TRIM_BUDGET + ") * in_price) FROM requests WHERE " + where);
         List<Finding.Example> ex = examples("SELECT model, feature, any_value(prompt), count(*), sum((input - " + TRIM_BUDGET
                 + ") * in_price) s FROM requests WHERE " + where + " GROUP BY model, feature ORDER BY s DESC LIMIT 5");
@@ -99,7 +117,7 @@ public final class Findings {
 
     private Finding repeatedSystemPrompts() throws SQLException {
         String base = "SELECT *, row_number() OVER (PARTITION BY model, system_hash ORDER BY ts_ms, idx) AS rn FROM requests "
-                + "WHERE system_hash IS NOT NULL AND system_tokens >= " + PROMPT_CACHE_MIN;
+                + "WHERE " + PROMPT_CACHE_SQL;
         double[] t = totals("WITH r AS (" + base + ") SELECT count(*), sum(input+output), sum(cost), "
                 + "sum(greatest(system_tokens - cached, 0) * (in_price - cached_price)) FROM r WHERE rn > 1");
         List<Finding.Example> ex = examples("SELECT model, any_value(feature), 'system prompt of ' || any_value(system_tokens) || ' tokens', "
@@ -112,7 +130,7 @@ public final class Findings {
     }
 
     private Finding overProvisioned() throws SQLException {
-        String where = "tier = 'large' AND task IN ('faq', 'extraction', 'classification')";
+        String where = "tier = 'large' AND task IN " + SMALL_TASKS_SQL;
         double[] t = totals("SELECT count(*), sum(input+output), sum(cost), sum(cost - cost_small) FROM requests WHERE " + where);
         List<Finding.Example> ex = examples("SELECT model || ' -> ' || any_value(small_model), task, any_value(prompt), count(*), "
                 + "sum(cost - cost_small) s FROM requests WHERE " + where + " GROUP BY model, task ORDER BY s DESC LIMIT 5");
@@ -123,15 +141,16 @@ public final class Findings {
     }
 
     private Finding outputWaste() throws SQLException {
-        String caps = "SELECT feature, greatest(" + CAP_FLOOR + ", 2 * CAST(median(output) AS BIGINT)) AS cap FROM requests GROUP BY feature";
-        String where = "max_tokens IS NULL AND output > cap";
+        String caps = CAPS_SQL;
+        // the gateway's output cap also lowers a client's max_tokens above the cap
+        String where = "(max_tokens IS NULL OR max_tokens > cap) AND output > cap";
         String from = "requests JOIN (" + caps + ") USING (feature)";
         double[] t = totals("SELECT count(*), sum(input+output), sum(cost), sum((output - cap) * out_price) FROM " + from + " WHERE " + where);
         List<Finding.Example> ex = examples("SELECT model, feature, any_value(prompt), count(*), sum((output - cap) * out_price) s FROM "
                 + from + " WHERE " + where + " GROUP BY model, feature ORDER BY s DESC LIMIT 5");
         return finding("output_waste", "Output waste (long answers, no max_tokens)", "output-cap", t,
-                "answers without max_tokens longer than twice their feature's median (at least " + CAP_FLOOR
-                        + " tokens); saving = output beyond that cap",
+                "answers longer than a cap of twice their feature's median, at least " + CAP_FLOOR
+                        + " tokens and the 97th percentile (so about 3% are cut), without a max_tokens at or below it; saving = output beyond the cap",
                 "Set output caps per feature (max_tokens)", ex);
     }
 
@@ -144,6 +163,21 @@ public final class Findings {
                 "never-streamed features named like jobs " + BATCH_NAME_REGEX + " or with >= 80% of requests in one 4-hour "
                         + "block of the day; saving = the batch APIs' 50% discount",
                 "Send these features through the provider's batch API", ex);
+    }
+
+    /** Rows with a bloated context: more than the trim budget and at least {@link #BLOAT_RATIO}x the output. */
+    public static final String BLOAT_SQL = "input > " + TRIM_BUDGET + " AND input >= " + BLOAT_RATIO + " * greatest(output, 1)";
+    /** Rows whose system prompt is long enough for provider prompt caching. */
+    public static final String PROMPT_CACHE_SQL = "system_hash IS NOT NULL AND system_tokens >= " + PROMPT_CACHE_MIN;
+
+    /** The task types the playbook sends to the small tier, as an SQL list. */
+    public static final String SMALL_TASKS_SQL = "('faq', 'extraction', 'classification')";
+
+    /** Features with near-duplicate groups (a cluster holding more than one distinct request on one model). */
+    public static String nearDuplicateFeaturesSql() {
+        return "SELECT DISTINCT r.feature FROM requests r JOIN near n USING (near_key) JOIN (SELECT r2.model, n2.cluster FROM requests r2 "
+                + "JOIN near n2 USING (near_key) GROUP BY r2.model, n2.cluster HAVING count(DISTINCT r2.req_hash) > 1) g "
+                + "ON g.model = r.model AND g.cluster = n.cluster ORDER BY 1";
     }
 
     /**

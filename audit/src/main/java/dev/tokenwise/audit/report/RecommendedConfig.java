@@ -1,6 +1,5 @@
 package dev.tokenwise.audit.report;
 
-import dev.tokenwise.audit.find.Findings;
 import dev.tokenwise.audit.find.ModelTiers;
 import dev.tokenwise.audit.simulate.Plan;
 import dev.tokenwise.audit.simulate.Simulation;
@@ -8,14 +7,14 @@ import dev.tokenwise.audit.simulate.Strategy;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code tokenwise.yaml} an audit recommends. It holds only keys the gateway's config loader
- * accepts today ({@code server}; {@code models}, each with its tier so routing can pick among
- * them; {@code pricing}; {@code routing} when routing saves money); the other recommended
- * strategies and their parameters are written as comments, with the saving the replay measured.
+ * The {@code tokenwise.yaml} an audit recommends, the configuration the replay ran: {@code models}
+ * (each with its tier), {@code pricing}, {@code cache} (exact cache, semantic cache on the routes
+ * with near-duplicates), {@code routing} (rules router to the small model), {@code context}
+ * (trim budget, output caps, prompt caching per feature); batching is a comment, because it
+ * needs the client to use the batch job API. The header lists the replayed saving per strategy.
  */
 public final class RecommendedConfig {
     private RecommendedConfig() {}
@@ -50,24 +49,64 @@ public final class RecommendedConfig {
         }
         y.append("# the prices the audit billed with\n");
         y.append("pricing:\n  sheet: ").append(priceSheet).append('\n');
+        cache(y, plan);
         if (plan.on(Strategy.ROUTING)) {
             y.append("# the playbook's task table: FAQ, extraction and classification to the small tier (rules router);\n");
             y.append("# check it with the rating sample (audit --sample) and `tokenwise router train` before trusting it\n");
             y.append("routing:\n  enabled: true\n  router: rules\n");
-        }
-        y.append("# Further recommended strategies (switch them on in their sections as this gateway version supports them):\n");
-        if (plan.on(Strategy.CACHE_EXACT)) y.append("# cache: exact cache on (identical requests answered from cache)\n");
-        if (plan.on(Strategy.CACHE_SEMANTIC)) y.append("# cache: semantic cache on for single-turn prompts (near-duplicate FAQs)\n");
-        if (plan.on(Strategy.TRIM)) y.append("# context: trim histories to " + plan.trimBudget() + " input tokens\n");
-        if (plan.on(Strategy.PROMPT_CACHE)) y.append("# context: provider prompt caching for system prompts >= " + Findings.PROMPT_CACHE_MIN + " tokens\n");
-        if (plan.on(Strategy.OUTPUT_CAP)) {
-            y.append("# output caps (max_tokens when the client sets none), per feature:\n");
-            for (Map.Entry<String, Long> e : plan.outputCaps().entrySet()) {
-                y.append("#   ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
+            if (plan.smallModel() != null) y.append("  tiers: {small: ").append(quote(plan.smallModel())).append("}\n");
+            List<String> pinned = models.stream().filter(m -> !m.equals("unknown") && ModelTiers.tier(m).equals("unknown")).sorted().toList();
+            if (!pinned.isEmpty()) {
+                y.append("  pinned_models: [").append(String.join(", ", pinned.stream().map(RecommendedConfig::quote).toList()))
+                        .append("]   # tier unknown: never routed\n");
             }
         }
-        if (plan.on(Strategy.BATCH)) y.append("# batch: send features " + plan.batchFeatures().stream().sorted().toList() + " through batch APIs\n");
+        context(y, plan);
+        if (plan.on(Strategy.BATCH)) {
+            y.append("# batch: submit features ").append(plan.batchFeatures().stream().sorted().toList())
+                    .append(" through the batch job API (POST /v1/tokenwise/batches, half price)\n");
+        }
         return y.toString();
+    }
+
+    private static void cache(StringBuilder y, Plan plan) {
+        boolean exact = plan.on(Strategy.CACHE_EXACT);
+        boolean semantic = plan.on(Strategy.CACHE_SEMANTIC) && !plan.semanticFeatures().isEmpty();
+        if (!exact && !semantic) return;
+        y.append("cache:\n  exact: ").append(exact).append('\n');
+        y.append("  ttl_seconds: ").append(plan.cacheTtlSeconds()).append('\n');
+        if (semantic) {
+            y.append("  routes:   # semantic cache where the log has near-duplicate questions\n");
+            for (String f : sorted(plan.semanticFeatures())) y.append("    ").append(quote(f)).append(": {semantic: true}\n");
+        }
+    }
+
+    /** The context section: one route per feature with trimming, output caps or prompt caching. */
+    private static void context(StringBuilder y, Plan plan) {
+        Set<String> features = new java.util.TreeSet<>();
+        if (plan.on(Strategy.TRIM)) features.addAll(plan.trims().keySet());
+        if (plan.on(Strategy.OUTPUT_CAP)) features.addAll(plan.outputCaps().keySet());
+        if (plan.on(Strategy.PROMPT_CACHE)) features.addAll(plan.promptCacheFeatures());
+        if (features.isEmpty()) return;
+        y.append("context:\n  routes:\n");
+        for (String f : features) {
+            y.append("    - feature: ").append(quote(f)).append('\n');
+            if (plan.on(Strategy.TRIM) && plan.trims().containsKey(f)) {
+                Plan.TrimShape t = plan.trims().get(f);
+                y.append("      trim: {budget_tokens: ").append(plan.trimBudget()).append(", keep_last_turns: ").append(t.keepLastTurns())
+                        .append(", pin: {first_user_turns: ").append(t.pinFirstUserTurns()).append("}}\n");
+            }
+            if (plan.on(Strategy.OUTPUT_CAP) && plan.outputCaps().containsKey(f)) {
+                y.append("      output: {max_tokens: ").append(plan.outputCaps().get(f)).append("}\n");
+            }
+            if (plan.on(Strategy.PROMPT_CACHE) && plan.promptCacheFeatures().contains(f)) {
+                y.append("      prompt_cache: {enabled: true}\n");
+            }
+        }
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
     }
 
     private static String quote(String s) {

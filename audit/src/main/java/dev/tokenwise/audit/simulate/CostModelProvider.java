@@ -11,13 +11,15 @@ import dev.tokenwise.gateway.provider.Provider;
 /**
  * The {@code replay} provider: instead of calling a model it answers with the usage the log
  * recorded for the request, so the replay prices exactly what was sent. The request carries the
- * logged counts in an {@code x_audit} object ({@code input}, {@code cached}, {@code output}); a
- * stage that trims the context or caches the prompt rewrites them, and a {@code max_tokens} set
- * by an output cap truncates the logged output. A routed request keeps its token counts
- * (tokenizer differences between vendors are ignored).
+ * logged counts in its {@code metadata} ({@code input}, {@code cached}, {@code output}; metadata
+ * is a transport field, so it never enters a cache key); a stage that trims the context or caches
+ * the prompt rewrites them, and a {@code max_tokens} set by an output cap truncates the logged
+ * output (the answer then ends with {@code finish_reason: length}, which the gateway's length
+ * monitor watches). A routed request keeps its token counts (tokenizer differences between
+ * vendors are ignored).
  */
 public final class CostModelProvider implements Provider {
-    static final String FIELD = "x_audit";
+    static final String FIELD = "metadata";
 
     @Override
     public String name() { return "replay"; }
@@ -28,9 +30,13 @@ public final class CostModelProvider implements Provider {
         long in = a.path("input").asLong();
         long cached = Math.min(in, a.path("cached").asLong());
         long out = a.path("output").asLong();
-        if (request.maxTokens().isPresent()) out = Math.min(out, request.maxTokens().getAsLong());
+        String finish = "stop";
+        if (request.maxTokens().isPresent() && out > request.maxTokens().getAsLong()) {
+            out = request.maxTokens().getAsLong();
+            finish = "length";
+        }
         Usage u = new Usage(in, cached, 0, out, true);
-        return ChatResponse.of("replay-" + a.path("idx").asLong(), request.model(), 0, "", "stop", u);
+        return ChatResponse.of("replay-" + a.path("idx").asLong(), request.model(), 0, "replayed answer", finish, u);
     }
 
     @Override

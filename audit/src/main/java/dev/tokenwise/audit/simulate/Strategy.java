@@ -24,8 +24,17 @@ public enum Strategy {
         this.finding = finding;
     }
 
+    /** The strategy with this {@link Applied} name, or null. */
+    public static Strategy byId(String id) {
+        for (Strategy s : values()) if (s.applied.equals(id)) return s;
+        return null;
+    }
+
     /** The {@link Applied} strategy name the ledger uses. */
     public String id() { return applied; }
+
+    /** True for the caches, which share one stage (the gateway's cache stage) at the head of the pipeline. */
+    public boolean caches() { return this == CACHE_EXACT || this == CACHE_SEMANTIC; }
 
     /** The finding this strategy fixes. */
     public String finding() { return finding; }

@@ -33,8 +33,12 @@ class SimulationTest {
     void the_plan_switches_on_every_strategy_with_a_saving_and_derives_its_parameters() {
         Plan plan = run().plan();
         assertThat(plan.strategies()).containsExactlyInAnyOrder(Strategy.values());
-        assertThat(plan.outputCaps()).containsExactly(Map.entry("drafts", 256L));
+        assertThat(plan.outputCaps()).containsExactly(Map.entry("drafts", 1880L));
         assertThat(plan.batchFeatures()).containsExactly("nightly-etl");
+        assertThat(plan.trims()).containsExactly(Map.entry("chat", new Plan.TrimShape(1, 0)));
+        assertThat(plan.semanticFeatures()).containsExactly("support");
+        assertThat(plan.promptCacheFeatures()).containsExactly("chat");
+        assertThat(plan.smallModel()).isEqualTo("gpt-4o-mini");
     }
 
     @Test
@@ -47,9 +51,14 @@ class SimulationTest {
         assertThat(share.get("cache-semantic")).isCloseTo(50 * 10e-6 + 20 * 20e-6, within(1e-12));
         // the FAQ paraphrase answered by the semantic cache is not routed again
         assertThat(share.get("routing")).isCloseTo(2 * faqOnSmall + 2 * extractionOnSmall, within(1e-12));
-        assertThat(share.get("trim")).isCloseTo(2 * 8000 * 10e-6, within(1e-12));
+        // trim plans over the logged shape: system prompt 1,500 + 19 messages sharing 8,497 tokens (447 or 448 each);
+        // only the last turn fits the 2,000 budget next to the system prompt and the 200-token summary (no pin), so
+        // 3 (reply priming) + 1,500 + 447 are kept and 200 summary tokens added
+        long removed = 10_000 - (3 + 1500 + 447) - 200;
+        assertThat(share.get("trim")).isCloseTo(2 * removed * 10e-6, within(1e-12));
         assertThat(share.get("prompt-cache")).isCloseTo(1500 * 5e-6, within(1e-12));
-        assertThat(share.get("output-cap")).isCloseTo((1000 - 256) * 20e-6, within(1e-12));
+        // the gateway's output cap (the drafts' 97th percentile, 1,880) lowers the legal letter's client cap of 2,000
+        assertThat(share.get("output-cap")).isCloseTo((2000 - 1880) * 20e-6, within(1e-12));
         // batch halves what the extractions cost after routing, not their original price
         assertThat(share.get("batch")).isCloseTo(0.5 * 2 * (200 * 1e-6 + 20 * 2e-6), within(1e-12));
     }
@@ -66,6 +75,39 @@ class SimulationTest {
         double standalone = run.findings().stream().mapToDouble(Finding::savingUsd).sum();
         assertThat(r.savedUsd()).as("overlapping fixes are not double counted").isLessThan(standalone);
         assertThat(r.waterfall().stream().mapToDouble(Simulation.Step::shareOfSaving).sum()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
+    void the_shared_pass_bills_every_prefix_exactly_as_its_own_replay() {
+        Run run = run();
+        Plan p = run.plan();
+        assertTappedEqualsOwn(run.sim(), p);
+        // a semantic cache switched on without routes: the taps keep counting it as a prefix
+        assertTappedEqualsOwn(run.sim(), new Plan(p.strategies(), p.outputCaps(), p.batchFeatures(), p.trimBudget(), Set.of(),
+                p.cacheTtlSeconds(), p.smallModel(), p.trims(), p.promptCacheFeatures()));
+    }
+
+    static void assertTappedEqualsOwn(Simulation sim, Plan plan) {
+        List<Strategy> on = java.util.Arrays.stream(Strategy.values()).filter(plan::on).toList();
+        List<Simulation.Bill> shared = sim.replayAll(plan);
+        int from = (int) on.stream().filter(Strategy::caches).count();
+        assertThat(shared).hasSize(on.size() - from + 1);
+        for (int k = from; k <= on.size(); k++) {
+            Simulation.Bill own = sim.replay(plan.only(EnumSet.copyOf(on.subList(0, k))));
+            Simulation.Bill tapped = shared.get(k - from);
+            assertThat(tapped.after()).as("prefix of %d strategies", k).isCloseTo(own.after(), within(1e-12));
+            assertThat(tapped.applied()).as("prefix of %d strategies", k).isEqualTo(own.applied());
+        }
+    }
+
+    @Test
+    void progress_hears_every_pass_once() {
+        Run run = run();
+        java.util.List<Integer> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        run.sim().run(run.plan(), 1, heard::add);
+        // the tapped pass, the exact-cache-only pass and the pass without strategies
+        assertThat(Simulation.passes(run.plan())).isEqualTo(3);
+        assertThat(heard).containsExactlyInAnyOrder(1, 2, 3);
     }
 
     @Test

@@ -50,6 +50,12 @@ public record ContextConfig(String summariserModel, List<RouteConfig> routes) {
             if (summaryMaxTokens == null) summaryMaxTokens = 200;
             if (pin == null) pin = new PinConfig(null, null, null);
         }
+
+        /** The trimming policy this section configures. */
+        public dev.tokenwise.core.context.TrimPolicy policy() {
+            return new dev.tokenwise.core.context.TrimPolicy(budgetTokens, keepLastTurns, summaryMaxTokens,
+                    new dev.tokenwise.core.context.PinRule(pin.marker(), pin.firstUserTurns(), pin.field()), dropStepMessages);
+        }
     }
 
     /** What is never trimmed: messages containing {@code marker}, the first N user turns, {@code "pin": true}. */

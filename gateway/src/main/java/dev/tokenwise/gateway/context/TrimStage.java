@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tokenwise.core.context.HistoryTrimmer;
-import dev.tokenwise.core.context.PinRule;
 import dev.tokenwise.core.context.TrimPlan;
 import dev.tokenwise.core.context.TrimPolicy;
 import dev.tokenwise.core.tokens.TokenCounter;
@@ -49,8 +48,7 @@ public final class TrimStage implements Stage {
         if (route == null || route.trim() == null) return next.proceed(ex);
         ContextConfig.TrimConfig t = route.trim();
         ContextConfig.PinConfig p = t.pin();
-        TrimPolicy policy = new TrimPolicy(t.budgetTokens(), t.keepLastTurns(), t.summaryMaxTokens(),
-                new PinRule(p.marker(), p.firstUserTurns(), p.field()), t.dropStepMessages());
+        TrimPolicy policy = t.policy();
         TokenCounter counter = TokenCounter.forModel(ex.request().model());
         List<Message> messages = ex.request().messages();
         TrimPlan plan = HistoryTrimmer.plan(messages, policy, m -> tokens(m, counter));
