@@ -81,6 +81,16 @@ final class BenchRig implements AutoCloseable {
             gateway.close();
         } finally {
             upstream.close();
+            deleteQuietly(dir);
+        }
+    }
+
+    /** Removes the rig's data (ledgers, key stores, logs): a benchmark leaves nothing behind. */
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException ignored) {
+            // a leftover temporary directory is harmless
         }
     }
 
