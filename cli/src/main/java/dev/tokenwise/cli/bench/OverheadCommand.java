@@ -37,43 +37,61 @@ final class OverheadCommand implements Runnable {
     @Option(names = "--duration", defaultValue = "20s", description = "Length of each measured phase, e.g. 20s or 1m (default ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--warmup", defaultValue = "3s", description = "Warm-up before each rate's phases (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "30s",
+            description = "Warm-up through the gateway before the first rate, so the JIT has compiled the request path "
+                    + "(default ${DEFAULT-VALUE}); each rate then gets a short settling run on both paths.")
     String warmup;
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
+
+    @Option(names = "--connections", defaultValue = "" + OpenLoopLoad.DEFAULT_CONNECTIONS,
+            description = "Keep-alive connections of the load generator (default ${DEFAULT-VALUE}).")
+    int connections;
 
     @Override
     public void run() {
         double seconds = parseDuration(duration);
         double warm = parseDuration(warmup);
         for (int r : rates) if (r < 1 || r > 100_000) throw new IllegalArgumentException("--rates: each rate must be 1..100000, was " + r);
-        OpenLoopLoad load = new OpenLoopLoad();
-        try (BenchRig rig = BenchRig.start("tokenwise-bench")) {
-            Gateway upstream = rig.upstream();
-            BenchGateway gw = rig.gateway();
-            String direct = upstream.baseUrl() + "/chat/completions";
-            String through = gw.gateway().baseUrl() + "/chat/completions";
+        OpenLoopLoad load = new OpenLoopLoad(connections);
+        try (BenchRig rig = BenchRig.start("tokenwise-bench", false)) {
+            BenchRig.Part upstream = rig.upstream();
+            BenchRig.Part gw = rig.gateway();
+            String direct = upstream.url() + "/chat/completions";
+            String through = gw.url() + "/chat/completions";
             IntFunction<String> body = i -> "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"benchmark request "
                     + i + "-" + System.nanoTime() + ": what are your business hours?\"}]}";
             String[] authHeaders = gw.headers();
             ObjectNode out = Json.object();
             out.put("duration_s", seconds);
-            out.put("pipeline", String.join(" -> ", gw.stageNames()));
+            out.put("connections", connections);
+            out.put("processes", "load generator, gateway and mock upstream in three JVMs");
+            out.put("pipeline", String.join(" -> ", gw.stages()));
+            out.put("load_average_before", loadAverage());
             ArrayNode arr = out.putArray("rates");
             int best = 0;
+            // the JIT compiles the request path for tens of seconds on two busy cores: that CPU is
+            // not the steady-state cost of a request, so it is spent before measuring
+            progress("warm-up " + warmup);
+            load.run(direct, rates.getFirst(), warm / 4, body, new String[0]);
+            load.run(through, rates.getFirst(), warm, body, authHeaders);
+            double settle = Math.min(warm, 2);
             for (int rate : rates) {
-                progress("rate " + rate + "/s: warm-up");
-                load.run(direct, rate, warm, body, new String[0]);
-                load.run(through, rate, warm, body, authHeaders);
+                progress("rate " + rate + "/s: settling");
+                load.run(direct, rate, settle, body, new String[0]);
+                load.run(through, rate, settle, body, authHeaders);
                 progress("rate " + rate + "/s: direct");
+                Cpu before = Cpu.of(rig);
                 OpenLoopLoad.Result d = load.run(direct, rate, seconds, body, new String[0]);
+                Cpu between = Cpu.of(rig);
                 progress("rate " + rate + "/s: through tokenwise");
                 OpenLoopLoad.Result g = load.run(through, rate, seconds, body, authHeaders);
+                Cpu after = Cpu.of(rig);
                 ObjectNode row = arr.addObject();
                 row.put("rate", rate);
-                row.set("direct", phase(d));
-                row.set("gateway", phase(g));
+                row.set("direct", phase(d, between.minus(before)));
+                row.set("gateway", phase(g, after.minus(between)));
                 row.put("added_p50_us", round(g.p50Us() - d.p50Us()));
                 row.put("added_p99_us", round(g.p99Us() - d.p99Us()));
                 row.put("added_mean_us", round(g.meanUs() - d.meanUs()));
@@ -82,6 +100,9 @@ final class OverheadCommand implements Runnable {
                 if (sustained) best = Math.max(best, rate);
             }
             out.put("highest_sustained_rps", best);
+            out.put("load_average_after", loadAverage());
+            ArrayNode logged = out.putArray("gateway_logged_errors");
+            gw.loggedErrors(40).forEach(logged::add);
             clearProgress();
             if (json) {
                 System.out.println(Json.write(out));
@@ -91,7 +112,29 @@ final class OverheadCommand implements Runnable {
         }
     }
 
-    private static ObjectNode phase(OpenLoopLoad.Result r) {
+    /** CPU time used so far by the load generator (this JVM), the gateway and the upstream, in ns. */
+    record Cpu(long load, long gateway, long upstream) {
+        static Cpu of(BenchRig rig) {
+            long self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            return new Cpu(self, rig.gateway().cpuNanos(), rig.upstream().cpuNanos());
+        }
+
+        Cpu minus(Cpu o) {
+            return new Cpu(load - o.load, gateway - o.gateway, upstream - o.upstream);
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static ObjectNode phase(OpenLoopLoad.Result r, Cpu cpu) {
         ObjectNode n = Json.object();
         n.put("sent", r.sent());
         n.put("errors", r.errors());
@@ -100,8 +143,14 @@ final class OverheadCommand implements Runnable {
         n.put("p99_us", round(r.p99Us()));
         n.put("max_us", round(r.maxUs()));
         n.put("mean_us", round(r.meanUs()));
+        ObjectNode perRequest = n.putObject("cpu_us_per_request");
+        perRequest.put("load_generator", round(cpu.load() / 1000.0 / r.sent()));
+        perRequest.put("gateway", round(cpu.gateway() / 1000.0 / r.sent()));
+        perRequest.put("upstream", round(cpu.upstream() / 1000.0 / r.sent()));
         ObjectNode kinds = n.putObject("error_kinds");
         r.errorKinds().forEach(kinds::put);
+        ObjectNode samples = n.putObject("error_samples");
+        r.errorSamples().forEach(samples::put);
         return n;
     }
 
@@ -111,18 +160,21 @@ final class OverheadCommand implements Runnable {
 
     private static void printTable(ObjectNode out) {
         System.out.println("Gateway overhead (open loop, same mock upstream, same run; pipeline: " + out.get("pipeline").asText() + ")");
-        System.out.printf("%7s | %10s %10s %10s | %10s %10s %10s | %10s %10s | %6s %9s%n", "rate", "direct p50", "p99", "max",
-                "tw p50", "p99", "max", "added p50", "added p99", "errors", "achieved");
+        System.out.printf("%7s | %10s %10s %10s | %10s %10s %10s | %10s %10s | %6s %9s | %s%n", "rate", "direct p50", "p99", "max",
+                "tw p50", "p99", "max", "added p50", "added p99", "errors", "achieved", "gateway CPU/req");
         for (var row : out.get("rates")) {
             var d = row.get("direct");
             var g = row.get("gateway");
-            System.out.printf("%7d | %8.0fus %8.0fus %8.0fus | %8.0fus %8.0fus %8.0fus | %8.0fus %8.0fus | %6d %9.0f%n",
+            System.out.printf("%7d | %8.0fus %8.0fus %8.0fus | %8.0fus %8.0fus %8.0fus | %8.0fus %8.0fus | %6d %9.0f | %.0fus%n",
                     row.get("rate").asInt(), d.get("p50_us").asDouble(), d.get("p99_us").asDouble(), d.get("max_us").asDouble(),
                     g.get("p50_us").asDouble(), g.get("p99_us").asDouble(), g.get("max_us").asDouble(),
                     row.get("added_p50_us").asDouble(), row.get("added_p99_us").asDouble(),
-                    g.get("errors").asInt(), g.get("achieved_rps").asDouble());
+                    g.get("errors").asInt(), g.get("achieved_rps").asDouble(),
+                    g.path("cpu_us_per_request").path("gateway").asDouble());
         }
-        System.out.println("highest rate sustained without errors: " + out.get("highest_sustained_rps").asInt() + "/s");
+        System.out.println("highest rate sustained without errors: " + out.get("highest_sustained_rps").asInt() + "/s"
+                + " (load average before " + out.get("load_average_before").asText() + ", after " + out.get("load_average_after").asText() + ")");
+        for (var line : out.get("gateway_logged_errors")) System.out.println("gateway log: " + line.asText());
     }
 
     static double parseDuration(String s) {

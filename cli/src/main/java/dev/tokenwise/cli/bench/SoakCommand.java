@@ -30,6 +30,14 @@ final class SoakCommand implements Runnable {
     @Option(names = "--interval", defaultValue = "30s", description = "Sampling interval (default ${DEFAULT-VALUE}).")
     String interval;
 
+    @Option(names = "--warmup", defaultValue = "20s",
+            description = "Load at the same rate before the first sample, not counted (default ${DEFAULT-VALUE}).")
+    String warmup;
+
+    @Option(names = "--connections", defaultValue = "" + OpenLoopLoad.DEFAULT_CONNECTIONS,
+            description = "Keep-alive connections of the load generator (default ${DEFAULT-VALUE}).")
+    int connections;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -38,7 +46,7 @@ final class SoakCommand implements Runnable {
         double total = OverheadCommand.parseDuration(duration);
         double step = OverheadCommand.parseDuration(interval);
         if (step <= 0 || step > total) throw new IllegalArgumentException("--interval must be > 0 and <= --duration");
-        OpenLoopLoad load = new OpenLoopLoad();
+        OpenLoopLoad load = new OpenLoopLoad(connections);
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ObjectNode out = Json.object();
@@ -47,11 +55,14 @@ final class SoakCommand implements Runnable {
         ArrayNode samples = out.putArray("samples");
         long errors = 0;
         long sent = 0;
-        try (BenchRig rig = BenchRig.start("tokenwise-soak")) {
-            OverheadCommand.BenchGateway gw = rig.gateway();
-            String url = gw.gateway().baseUrl() + "/chat/completions";
+        try (BenchRig rig = BenchRig.start("tokenwise-soak", true)) {
+            BenchRig.Part gw = rig.gateway();
+            String url = gw.url() + "/chat/completions";
             IntFunction<String> body = i -> "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"soak " + i + "-"
                     + System.nanoTime() + "\"}]}";
+            progress("warm-up " + warmup);
+            OpenLoopLoad.Result warm = load.run(url, rate, OverheadCommand.parseDuration(warmup), body, gw.headers());
+            out.put("warmup_errors", warm.errors());
             int steps = (int) Math.round(total / step);
             for (int s = 0; s < steps; s++) {
                 OpenLoopLoad.Result r = load.run(url, rate, step, body, gw.headers());
@@ -67,6 +78,8 @@ final class SoakCommand implements Runnable {
                 if (!r.errorKinds().isEmpty()) {
                     ObjectNode kinds = sample.putObject("error_kinds");
                     r.errorKinds().forEach(kinds::put);
+                    ObjectNode why = sample.putObject("error_samples");
+                    r.errorSamples().forEach(why::put);
                 }
                 sample.put("p99_us", Math.round(r.p99Us()));
                 if (System.console() != null) {
@@ -107,6 +120,10 @@ final class SoakCommand implements Runnable {
         }
         double d = n * sxx - sx * sx;
         return n < 2 || d == 0 ? 0 : (n * sxy - sx * sy) / d;
+    }
+
+    private static void progress(String msg) {
+        if (System.console() != null) System.err.print("\r\033[K" + msg);
     }
 
     private static long openFds() {

@@ -56,6 +56,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void a_failed_response_is_counted_by_status_with_its_body_so_the_cause_of_a_5xx_is_in_the_output(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        var cfg = dev.tokenwise.gateway.config.GatewayConfig.mockUpstream(
+                        new dev.tokenwise.gateway.config.ModelConfig.MockConfig(0, 0, 5, "error"))
+                .withServer(dev.tokenwise.gateway.config.GatewayConfig.embeddedDefault().server().withPort(0)
+                        .withDataDir(dir.toString()))
+                .withObservability(OverheadCommand.QUIET);
+        try (var upstream = dev.tokenwise.gateway.Gateway.builder(cfg).start()) {
+            OpenLoopLoad.Result r = new OpenLoopLoad(4).run(upstream.baseUrl() + "/chat/completions", 20, 0.5,
+                    i -> "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi " + i + "\"}]}",
+                    new String[0]);
+            assertThat(r.ok()).isZero();
+            assertThat(r.errorKinds()).hasSize(1);
+            String kind = r.errorKinds().keySet().iterator().next();
+            assertThat(kind).startsWith("http 5");
+            assertThat(r.errorKinds().get(kind)).isEqualTo(r.sent());
+            assertThat(r.errorSamples().get(kind)).contains("\"error\"");
+        }
+    }
+
+    @Test
     void a_malformed_duration_is_a_clear_usage_error() {
         assertThat(run("bench", "overhead", "--duration", "soon")[0]).isEqualTo("2");
     }

@@ -9,8 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One request as it travels down the pipeline. The client's original request is kept next to the
  * current (possibly routed, trimmed or capped) one, so accounting can price the unoptimised
- * baseline. Stages derive changed copies with {@code with...}; only the response-header bag is
- * shared, so any stage can add a header before the first byte is written.
+ * baseline. Stages derive changed copies with {@code with...}; only the response-header bag and
+ * the attachments are shared, so any stage can add a header before the first byte is written, and
+ * a stage can hand what it already worked out (the authenticated key, the price) to another stage
+ * instead of that stage working it out again.
  */
 public final class Exchange {
     private final String id;
@@ -22,10 +24,11 @@ public final class Exchange {
     private final Principal principal;
     private final ChunkSink sink;
     private final Map<String, String> responseHeaders;
+    private final Map<Class<?>, Object> attachments;
 
     private Exchange(String id, Instant receivedAt, long startNanos, ChatRequest original, ChatRequest request,
                      Map<String, String> headers, Principal principal, ChunkSink sink,
-                     Map<String, String> responseHeaders) {
+                     Map<String, String> responseHeaders, Map<Class<?>, Object> attachments) {
         this.id = id;
         this.receivedAt = receivedAt;
         this.startNanos = startNanos;
@@ -35,6 +38,7 @@ public final class Exchange {
         this.principal = principal;
         this.sink = sink;
         this.responseHeaders = responseHeaders;
+        this.attachments = attachments;
     }
 
     /**
@@ -46,7 +50,7 @@ public final class Exchange {
         Map<String, String> h = new ConcurrentHashMap<>();
         headers.forEach((k, v) -> { if (k != null && v != null) h.put(k.toLowerCase(Locale.ROOT), v); });
         return new Exchange(id, receivedAt, startNanos, request, request, Map.copyOf(h), Principal.ANONYMOUS,
-                sink == null ? ChunkSink.NONE : sink, new ConcurrentHashMap<>());
+                sink == null ? ChunkSink.NONE : sink, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(4));
     }
 
     public String id() { return id; }
@@ -74,15 +78,25 @@ public final class Exchange {
     /** Headers to add to the response (set before the first byte is written). */
     public Map<String, String> responseHeaders() { return responseHeaders; }
 
+    /** Attaches a value for later stages of this request, one per type (shared by every copy of this exchange). */
+    public <T> void attach(Class<T> type, T value) {
+        attachments.put(type, type.cast(value));
+    }
+
+    /** The value a stage attached for this type, or null. */
+    public <T> T attached(Class<T> type) {
+        return type.cast(attachments.get(type));
+    }
+
     public Exchange withRequest(ChatRequest r) {
-        return new Exchange(id, receivedAt, startNanos, original, r, headers, principal, sink, responseHeaders);
+        return new Exchange(id, receivedAt, startNanos, original, r, headers, principal, sink, responseHeaders, attachments);
     }
 
     public Exchange withPrincipal(Principal p) {
-        return new Exchange(id, receivedAt, startNanos, original, request, headers, p, sink, responseHeaders);
+        return new Exchange(id, receivedAt, startNanos, original, request, headers, p, sink, responseHeaders, attachments);
     }
 
     public Exchange withSink(ChunkSink s) {
-        return new Exchange(id, receivedAt, startNanos, original, request, headers, principal, s, responseHeaders);
+        return new Exchange(id, receivedAt, startNanos, original, request, headers, principal, s, responseHeaders, attachments);
     }
 }

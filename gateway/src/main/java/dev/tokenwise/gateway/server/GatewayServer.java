@@ -17,9 +17,12 @@ import java.io.InputStream;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class GatewayServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
     private static final String HANDLED = "tokenwise.handled";
+    private static final HexFormat HEX = HexFormat.of();
+    /** Pending connections the kernel queues before the server accepts them (capped by net.core.somaxconn). */
+    static final int ACCEPT_QUEUE = 1024;
 
     private final Javalin app;
     private final Pipeline pipeline;
@@ -38,6 +44,9 @@ public final class GatewayServer implements AutoCloseable {
     private final long maxBodyBytes;
     private final InstantSource clock;
     private final LongSupplier nanoTime;
+    /** Where {@link #start} binds; read by the connector factory while Javalin starts. */
+    private volatile String bindHost;
+    private volatile int bindPort;
 
     /**
      * @param shutdownGraceMs how long {@link #close()} lets in-flight requests finish after it stops
@@ -57,6 +66,15 @@ public final class GatewayServer implements AutoCloseable {
             cfg.http.disableCompression();
             cfg.http.maxRequestSize = maxBodyBytes;
             cfg.jetty.modifyServer(server -> server.setStopTimeout(shutdownGraceMs));
+            // our own connector instead of Javalin's default one, for its accept queue: the default
+            // backlog of 50 makes the kernel reset connections when a burst of clients connects at once
+            cfg.jetty.addConnector((server, http) -> {
+                ServerConnector c = new ServerConnector(server, new HttpConnectionFactory(http));
+                c.setHost(bindHost);
+                c.setPort(bindPort);
+                c.setAcceptQueueSize(ACCEPT_QUEUE);
+                return c;
+            });
             cfg.jetty.modifyHttpConfiguration(http -> {
                 // oversized headers are cut off with 431 instead of buffering without bound
                 http.setRequestHeaderSize(16 * 1024);
@@ -98,6 +116,8 @@ public final class GatewayServer implements AutoCloseable {
      *     clients that trickle their headers
      */
     public GatewayServer start(String host, int port, long idleTimeoutMs) {
+        bindHost = host;
+        bindPort = port;
         app.start(host, port);
         for (var c : app.jettyServer().server().getConnectors()) {
             if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) ac.setIdleTimeout(idleTimeoutMs);
@@ -124,7 +144,9 @@ public final class GatewayServer implements AutoCloseable {
         ChatRequest request = ChatRequest.parse(body);
         Map<String, String> headers = new HashMap<>();
         for (String name : ctx.headerMap().keySet()) headers.put(name, ctx.header(name));
-        String id = "req_" + UUID.randomUUID().toString().replace("-", "");
+        // unique, not secret: no need for UUID's SecureRandom on every request
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        String id = "req_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
         Exchange ex = Exchange.create(id, clock.instant(), start, request, headers, null);
         ctx.header("x-request-id", id);
         if (!request.stream()) {

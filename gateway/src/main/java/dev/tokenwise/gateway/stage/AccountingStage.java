@@ -63,6 +63,7 @@ public final class AccountingStage implements Stage {
                 throw e;
             }
             RequestPricer.Priced p = pricer.price(ex.original(), reply);
+            ex.attach(RequestPricer.Priced.class, p); // the metrics stage reports the same figures
             if (!ex.streaming()) {
                 ex.responseHeaders().put(COST, usd(p.cost()));
                 ex.responseHeaders().put(BASELINE, usd(p.baseline()));

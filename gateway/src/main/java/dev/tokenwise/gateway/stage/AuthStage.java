@@ -38,7 +38,10 @@ public final class AuthStage implements Stage {
         if (k.revoked()) {
             throw GatewayException.unauthorized("The API key " + k.id() + " (" + k.name() + ") has been revoked.");
         }
-        return next.proceed(ex.withPrincipal(new Principal(k.id(), k.name(), k.tenant())));
+        Exchange authenticated = ex.withPrincipal(new Principal(k.id(), k.name(), k.tenant()));
+        // the budget stage needs the key's budget: hand it on rather than reading the key again
+        authenticated.attach(ApiKey.class, k);
+        return next.proceed(authenticated);
     }
 
     static String presented(Exchange ex) {

@@ -69,7 +69,8 @@ public final class BudgetStage implements Stage {
     @Override
     public Reply handle(Exchange ex, Chain next) {
         if (ex.principal().keyId().equals("anonymous")) return next.proceed(ex);
-        ApiKey key = store.find(ex.principal().keyId()).orElse(null);
+        ApiKey key = ex.attached(ApiKey.class);
+        if (key == null || !key.id().equals(ex.principal().keyId())) key = store.find(ex.principal().keyId()).orElse(null);
         if (key == null || !key.hasBudget()) return next.proceed(ex);
 
         ChatRequest req = ex.request();

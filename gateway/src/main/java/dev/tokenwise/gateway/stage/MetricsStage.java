@@ -69,7 +69,8 @@ public final class MetricsStage implements Stage {
     private RequestObservation success(Exchange ex, Reply reply, long firstChunkNanos) {
         Usage total = Usage.ZERO;
         for (UpstreamCall c : reply.calls()) total = total.plus(c.usage());
-        RequestPricer.Priced p = pricer.price(ex.original(), reply);
+        RequestPricer.Priced p = ex.attached(RequestPricer.Priced.class);
+        if (p == null) p = pricer.price(ex.original(), reply); // no accounting stage priced it
         long end = nanoTime.getAsLong();
         return new RequestObservation(ex.id(), ex.receivedAt(), ex.principal().keyId(), ex.principal().tenant(),
                 ex.feature(), ex.original().model(), reply.servedModel(), reply.provider(), ex.streaming(), 200,

@@ -46,8 +46,8 @@ class BudgetStageTest {
     /** Fires {@code n} requests at once, spread over the gateways, and prices every successful answer. */
     private static Outcome race(List<TestGateway> gateways, String secret, int n) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
-        // The HTTP server's listen backlog is 50 connections: more simultaneous connects get reset
-        // by the kernel before the gateway sees them, so the client keeps at most 48 in flight.
+        // The client keeps at most 48 requests in flight, so the race is between requests, not
+        // between connection attempts (Jetty's default accept queue of 50 used to reset more).
         // BudgetRaceTest puts all 200 on the stage at once, without HTTP.
         java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(48);
         List<Future<HttpResponse<String>>> fs = new ArrayList<>();

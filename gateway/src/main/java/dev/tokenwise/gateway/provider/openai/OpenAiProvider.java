@@ -34,6 +34,7 @@ import okhttp3.ResponseBody;
  * usage chunk so every call can be priced (the server hides it from clients that did not ask).
  */
 public final class OpenAiProvider implements Provider {
+    private static final java.util.Map<String, HttpUrl> CHAT_URLS = new java.util.concurrent.ConcurrentHashMap<>();
     static final String NAME = "openai";
     private static final MediaType JSON = MediaType.get("application/json");
 
@@ -178,6 +179,11 @@ public final class OpenAiProvider implements Provider {
 
     /** {@code <base_url>/chat/completions}, keeping a query string (Azure's api-version) at the end. */
     static HttpUrl chatUrl(String baseUrl) {
+        // base URLs come from the configuration, so this holds one entry per configured base URL
+        return CHAT_URLS.computeIfAbsent(baseUrl, OpenAiProvider::buildChatUrl);
+    }
+
+    private static HttpUrl buildChatUrl(String baseUrl) {
         HttpUrl base = HttpUrl.get(baseUrl);
         List<String> segments = base.pathSegments();
         int n = segments.size();
