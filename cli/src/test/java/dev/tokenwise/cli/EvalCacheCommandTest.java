@@ -27,17 +27,7 @@ class EvalCacheCommandTest {
                 "{\"text_a\":\"What happened in 2002?\",\"text_b\":\"What happened in 1992?\",\"label\":0}",
                 "{\"text_a\":\"train only 3\",\"text_b\":\"train only 3\",\"label\":1}",
                 "{\"text_a\":\"Why is the sky blue?\",\"text_b\":\"How do volcanoes form?\",\"label\":0}") + "\n");
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = Main.commandLine().execute("eval", "cache", "--pairs", pairs.toString(), "--json");
-        } finally {
-            System.setOut(old);
-        }
-        assertThat(code).isZero();
-        JsonNode r = Json.parse(buf.toString(StandardCharsets.UTF_8));
+        JsonNode r = run("eval", "cache", "--pairs", pairs.toString(), "--json");
         assertThat(r.path("pairs").asInt()).isEqualTo(3);
         assertThat(r.path("positives").asInt()).isEqualTo(1);
         // the identical question is a correct hit; the year change is refused by the number guard
@@ -50,6 +40,68 @@ class EvalCacheCommandTest {
             assertThat(r.has(k)).as(k).isTrue();
         }
         assertThat(r.path("bytes_per_entry").asLong()).isPositive();
+    }
+
+    private static JsonNode run(String... args) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.commandLine().execute(args)).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return Json.parse(buf.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void the_unambiguous_figures_leave_out_queries_stored_under_another_pair() throws Exception {
+        // held-out lines 2, 4, 6: the third query is word for word the first pair's stored question
+        Path pairs = dir.resolve("ambiguous.jsonl");
+        Files.writeString(pairs, String.join("\n",
+                "{\"text_a\":\"t1\",\"text_b\":\"t1\",\"label\":1}",
+                "{\"text_a\":\"How do I reset my password?\",\"text_b\":\"how do i reset my password\",\"label\":1}",
+                "{\"text_a\":\"t2\",\"text_b\":\"t2\",\"label\":1}",
+                "{\"text_a\":\"Why is the sky blue?\",\"text_b\":\"Why is the sky blue?\",\"label\":1}",
+                "{\"text_a\":\"t3\",\"text_b\":\"t3\",\"label\":1}",
+                "{\"text_a\":\"What makes the ocean salty?\",\"text_b\":\"How do I reset my password?\",\"label\":0}") + "\n");
+        JsonNode r = run("eval", "cache", "--pairs", pairs.toString(), "--json", "--warmup", "2");
+        // protocol: the third query is served the first pair's answer, a false hit
+        assertThat(r.path("false_hits").asInt()).isEqualTo(1);
+        assertThat(r.path("precision").asDouble()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-3));
+        JsonNode u = r.path("unambiguous");
+        assertThat(u.path("queries").asInt()).isEqualTo(2);
+        assertThat(u.path("excluded_queries").asInt()).isEqualTo(1);
+        assertThat(u.path("precision").asDouble()).isEqualTo(1.0);
+        assertThat(u.path("recall").asDouble()).isEqualTo(1.0);
+        assertThat(u.path("curve").size()).isEqualTo(50);
+        // pair level: each text_b against its own text_a; the label-0 pair is not a hit
+        assertThat(r.path("pair_level").path("precision").asDouble()).isEqualTo(1.0);
+        assertThat(r.path("pair_level").path("recall").asDouble()).isEqualTo(1.0);
+    }
+
+    @Test
+    void training_writes_a_loadable_model_with_an_out_of_fold_threshold() throws Exception {
+        StringBuilder lines = new StringBuilder();
+        String[][] qs = {{"How do I reset my password?", "How can I reset my password?", "1"},
+                {"Why is the sky blue?", "Why is the ocean blue?", "0"},
+                {"How do I learn to cook?", "How can I learn cooking?", "1"},
+                {"What is the best phone?", "What is the best laptop?", "0"},
+                {"How can I sleep better?", "How do I improve my sleep?", "1"},
+                {"Why do cats purr?", "Why do dogs bark?", "0"}};
+        for (String[] q : qs) {
+            lines.append(Json.write(Json.object().put("text_a", q[0]).put("text_b", q[1]).put("label", Integer.parseInt(q[2])))).append('\n');
+            lines.append("{\"text_a\":\"odd\",\"text_b\":\"odd\",\"label\":1}\n");
+        }
+        Path pairs = dir.resolve("train.jsonl");
+        Files.writeString(pairs, lines.toString());
+        Path out = dir.resolve("model.json");
+        assertThat(Main.commandLine().execute("eval", "cache", "--pairs", pairs.toString(), "--train", out.toString(),
+                "--folds", "2", "--epochs", "2", "--hidden", "4")).isZero();
+        dev.tokenwise.core.cache.VerifierModel m = dev.tokenwise.core.cache.VerifierModel.fromJson(Json.MAPPER.readTree(out.toFile()));
+        assertThat(m.net()).isNotNull();
+        assertThat(m.hardGuards()).containsExactlyInAnyOrder("number", "negation");
+        assertThat(m.trainedOn()).contains("6 pairs (3 positive)").contains("2-fold out-of-fold");
     }
 
     @Test
