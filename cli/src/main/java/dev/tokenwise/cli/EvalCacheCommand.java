@@ -78,6 +78,11 @@ final class EvalCacheCommand implements Runnable {
             description = "With --train --model net: guards that refuse outright (number, negation, entity, question-type); the rest are features.")
     List<String> hardGuards;
 
+    @Option(names = "--candidates",
+            description = {"With --train: fit on the retrieved candidates with the protocol's labels (a hit on another pair's question",
+                    "is a negative) instead of on each TRAIN pair alone with its human label."})
+    boolean candidates;
+
     @Option(names = "--folds", defaultValue = "5", description = "With --train: folds for the out-of-fold default threshold (>= 2).")
     int folds;
 
@@ -116,7 +121,7 @@ final class EvalCacheCommand implements Runnable {
         };
         PairNet.Settings d = PairNet.Settings.DEFAULT;
         return new VerifierTraining.Options(kind, boostRounds, Set.copyOf(hardGuards),
-                new PairNet.Settings(hidden, epochs, d.learningRate(), d.weightDecay(), d.batch(), d.seed()), folds, targetPrecision);
+                new PairNet.Settings(hidden, epochs, d.learningRate(), d.weightDecay(), d.batch(), d.seed()), folds, targetPrecision, !candidates);
     }
 
     private void run(Embedder embedder, TerminalProgress terminal) {
@@ -126,7 +131,7 @@ final class EvalCacheCommand implements Runnable {
             VerifierTraining training = new VerifierTraining(embedder);
             VerifierModel model = training.train(data, trainingOptions(), pairs.getFileName().toString()
                     + (limit > 0 ? " --limit " + limit : "") + " --model " + modelKind
-                    + (boostRounds > 0 ? " --boost-rounds " + boostRounds : ""), progress);
+                    + (boostRounds > 0 ? " --boost-rounds " + boostRounds : "") + (candidates ? " --candidates" : ""), progress);
             try {
                 if (train.getParent() != null) Files.createDirectories(train.getParent());
                 Files.writeString(train, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(model.toJson()) + "\n");

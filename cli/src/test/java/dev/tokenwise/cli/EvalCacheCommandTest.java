@@ -18,15 +18,10 @@ class EvalCacheCommandTest {
 
     @Test
     void eval_cache_reports_the_metrics_of_the_evaluation_protocol_as_json() throws Exception {
-        // odd lines are the held-out split: the pairs that count are lines 2, 4 and 6
-        Path pairs = dir.resolve("pairs.jsonl");
-        Files.writeString(pairs, String.join("\n",
-                "{\"text_a\":\"train only\",\"text_b\":\"train only\",\"label\":1}",
-                "{\"text_a\":\"How do I reset my password?\",\"text_b\":\"How do I reset my password?\",\"label\":1}",
-                "{\"text_a\":\"train only 2\",\"text_b\":\"train only 2\",\"label\":1}",
-                "{\"text_a\":\"What happened in 2002?\",\"text_b\":\"What happened in 1992?\",\"label\":0}",
-                "{\"text_a\":\"train only 3\",\"text_b\":\"train only 3\",\"label\":1}",
-                "{\"text_a\":\"Why is the sky blue?\",\"text_b\":\"How do volcanoes form?\",\"label\":0}") + "\n");
+        Path pairs = write("pairs.jsonl", true,
+                new String[] {"How do I reset my password?", "How do I reset my password?", "1"},
+                new String[] {"What happened in 2002?", "What happened in 1992?", "0"},
+                new String[] {"Why is the sky blue?", "How do volcanoes form?", "0"});
         JsonNode r = run("eval", "cache", "--pairs", pairs.toString(), "--json");
         assertThat(r.path("pairs").asInt()).isEqualTo(3);
         assertThat(r.path("positives").asInt()).isEqualTo(1);
@@ -40,6 +35,23 @@ class EvalCacheCommandTest {
             assertThat(r.has(k)).as(k).isTrue();
         }
         assertThat(r.path("bytes_per_entry").asLong()).isPositive();
+    }
+
+    /**
+     * Writes {text_a, text_b, label} pairs into the held-out split (odd lines) or the TRAIN split
+     * (even lines), with a filler pair on the other split's line in between.
+     */
+    private Path write(String name, boolean heldOut, String[]... pairs) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        String filler = "{\"text_a\":\"filler\",\"text_b\":\"filler\",\"label\":1}\n";
+        for (String[] p : pairs) {
+            if (heldOut) lines.append(filler);
+            lines.append(Json.write(Json.object().put("text_a", p[0]).put("text_b", p[1]).put("label", Integer.parseInt(p[2])))).append('\n');
+            if (!heldOut) lines.append(filler);
+        }
+        Path file = dir.resolve(name);
+        Files.writeString(file, lines.toString());
+        return file;
     }
 
     private static JsonNode run(String... args) {
@@ -56,15 +68,11 @@ class EvalCacheCommandTest {
 
     @Test
     void the_unambiguous_figures_leave_out_queries_stored_under_another_pair() throws Exception {
-        // held-out lines 2, 4, 6: the third query is word for word the first pair's stored question
-        Path pairs = dir.resolve("ambiguous.jsonl");
-        Files.writeString(pairs, String.join("\n",
-                "{\"text_a\":\"t1\",\"text_b\":\"t1\",\"label\":1}",
-                "{\"text_a\":\"How do I reset my password?\",\"text_b\":\"how do i reset my password\",\"label\":1}",
-                "{\"text_a\":\"t2\",\"text_b\":\"t2\",\"label\":1}",
-                "{\"text_a\":\"Why is the sky blue?\",\"text_b\":\"Why is the sky blue?\",\"label\":1}",
-                "{\"text_a\":\"t3\",\"text_b\":\"t3\",\"label\":1}",
-                "{\"text_a\":\"What makes the ocean salty?\",\"text_b\":\"How do I reset my password?\",\"label\":0}") + "\n");
+        // the third query is word for word the first pair's stored question
+        Path pairs = write("ambiguous.jsonl", true,
+                new String[] {"How do I reset my password?", "how do i reset my password", "1"},
+                new String[] {"Why is the sky blue?", "Why is the sky blue?", "1"},
+                new String[] {"What makes the ocean salty?", "How do I reset my password?", "0"});
         JsonNode r = run("eval", "cache", "--pairs", pairs.toString(), "--json", "--warmup", "2");
         // protocol: the third query is served the first pair's answer, a false hit
         assertThat(r.path("false_hits").asInt()).isEqualTo(1);
@@ -82,19 +90,13 @@ class EvalCacheCommandTest {
 
     @Test
     void training_writes_a_loadable_model_with_an_out_of_fold_threshold() throws Exception {
-        StringBuilder lines = new StringBuilder();
-        String[][] qs = {{"How do I reset my password?", "How can I reset my password?", "1"},
-                {"Why is the sky blue?", "Why is the ocean blue?", "0"},
-                {"How do I learn to cook?", "How can I learn cooking?", "1"},
-                {"What is the best phone?", "What is the best laptop?", "0"},
-                {"How can I sleep better?", "How do I improve my sleep?", "1"},
-                {"Why do cats purr?", "Why do dogs bark?", "0"}};
-        for (String[] q : qs) {
-            lines.append(Json.write(Json.object().put("text_a", q[0]).put("text_b", q[1]).put("label", Integer.parseInt(q[2])))).append('\n');
-            lines.append("{\"text_a\":\"odd\",\"text_b\":\"odd\",\"label\":1}\n");
-        }
-        Path pairs = dir.resolve("train.jsonl");
-        Files.writeString(pairs, lines.toString());
+        Path pairs = write("train.jsonl", false,
+                new String[] {"How do I reset my password?", "How can I reset my password?", "1"},
+                new String[] {"Why is the sky blue?", "Why is the ocean blue?", "0"},
+                new String[] {"How do I learn to cook?", "How can I learn cooking?", "1"},
+                new String[] {"What is the best phone?", "What is the best laptop?", "0"},
+                new String[] {"How can I sleep better?", "How do I improve my sleep?", "1"},
+                new String[] {"Why do cats purr?", "Why do dogs bark?", "0"});
         Path out = dir.resolve("model.json");
         assertThat(Main.commandLine().execute("eval", "cache", "--pairs", pairs.toString(), "--train", out.toString(),
                 "--folds", "2", "--epochs", "2", "--hidden", "4")).isZero();
