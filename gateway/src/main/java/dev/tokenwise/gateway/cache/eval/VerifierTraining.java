@@ -92,7 +92,7 @@ public final class VerifierTraining {
         lastOutOfFold = log.toString();
         String what = o.kind() == Kind.NET
                 ? String.format(Locale.ROOT, "pair net (%d hidden, %d epochs, seed %d) over |u-v|, u*v and lexical features, hard guards %s",
-                        o.net().hidden(), o.net().epochs(), o.net().seed(), hard)
+                        o.net().hidden(), o.net().epochs(), o.net().seed(), Guards.NAMES.stream().filter(hard::contains).toList())
                 : "logistic regression" + (o.boostRounds() > 0 ? " + " + o.boostRounds() + " boosted depth-2 trees" : "");
         String how = String.format(Locale.ROOT, "%s, TRAIN split (even lines), %d pairs (%d positive), %d samples, %s, "
                 + "threshold = lowest with %d-fold out-of-fold precision >= %.3f at recall >= 0.01, else the highest such precision", source, pairs.size(), positives,
