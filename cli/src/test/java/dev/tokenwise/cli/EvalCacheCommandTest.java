@@ -76,6 +76,8 @@ class EvalCacheCommandTest {
         JsonNode r = run("eval", "cache", "--pairs", pairs.toString(), "--json", "--warmup", "2");
         // protocol: the third query is served the first pair's answer, a false hit
         assertThat(r.path("false_hits").asInt()).isEqualTo(1);
+        assertThat(r.path("false_hits_other_pair").asInt()).isEqualTo(1);
+        assertThat(r.path("false_hits_own_pair_label_0").asInt()).isZero();
         assertThat(r.path("precision").asDouble()).isCloseTo(2.0 / 3, org.assertj.core.data.Offset.offset(1e-3));
         JsonNode u = r.path("unambiguous");
         assertThat(u.path("queries").asInt()).isEqualTo(2);

@@ -114,11 +114,17 @@ public final class CacheEvaluation {
             out.put("hits", at.correct + at.false_);
             out.put("false_hits", at.false_);
             long identical = 0;
+            long ownPairLabel0 = 0;
             for (int j = 0; j < outcomes.length; j++) {
                 Outcome o = outcomes[j];
                 boolean hit = o.bestIndex >= 0 && !o.refused && o.bestScore >= threshold;
                 if (hit && o.sameText && !(o.bestIndex == j && pairs.get(j).label() == 1)) identical++;
+                if (hit && o.bestIndex == j && pairs.get(j).label() == 0) ownPairLabel0++;
             }
+            // Not part of the protocol: which false hits were the query's own partner labelled a
+            // different question, and which were another pair's stored question.
+            out.put("false_hits_own_pair_label_0", ownPairLabel0);
+            out.put("false_hits_other_pair", at.false_ - ownPairLabel0);
             // Not part of the protocol: false hits whose cached question has exactly the query's
             // words (the same question stored under another pair), shown so readers can judge them.
             out.put("false_hits_identical_text", identical);
