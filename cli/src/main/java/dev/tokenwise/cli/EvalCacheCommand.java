@@ -2,7 +2,9 @@ package dev.tokenwise.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tokenwise.core.cache.Guards;
 import dev.tokenwise.core.cache.HitVerifier;
+import dev.tokenwise.core.cache.PairNet;
 import dev.tokenwise.core.cache.VerifierModel;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.cache.Embedder;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,7 +49,7 @@ final class EvalCacheCommand implements Runnable {
     Path train;
 
     @Option(names = "--target-precision", defaultValue = "0.98",
-            description = "With --train: the default threshold is the lowest reaching this training precision.")
+            description = "With --train: the default threshold is the lowest reaching this out-of-fold precision.")
     double targetPrecision;
 
     @Option(names = "--embeddings", description = {"Remember embeddings in this file across runs (offline iteration only;",
@@ -58,8 +61,34 @@ final class EvalCacheCommand implements Runnable {
     int filler;
 
     @Option(names = "--boost-rounds", defaultValue = "0",
-            description = "With --train: boosted depth-2 trees fitted on the logistic regression's residual (0 = none).")
+            description = "With --train --model linear: boosted depth-2 trees fitted on the logistic regression's residual (0 = none).")
     int boostRounds;
+
+    @Option(names = "--model", defaultValue = "net",
+            description = "With --train: net (hidden-layer net over both embeddings and lexical features) or linear (logistic regression, every guard hard).")
+    String modelKind;
+
+    @Option(names = "--hidden", defaultValue = "64", description = "With --train --model net: hidden units.")
+    int hidden;
+
+    @Option(names = "--epochs", defaultValue = "6", description = "With --train --model net: passes over the samples.")
+    int epochs;
+
+    @Option(names = "--hard-guards", defaultValue = "number,negation", split = ",",
+            description = "With --train --model net: guards that refuse outright (number, negation, entity, question-type); the rest are features.")
+    List<String> hardGuards;
+
+    @Option(names = "--candidates",
+            description = {"With --train: fit on the retrieved candidates with the protocol's labels (a hit on another pair's question",
+                    "is a negative) instead of on each TRAIN pair alone with its human label."})
+    boolean candidates;
+
+    @Option(names = "--folds", defaultValue = "5", description = "With --train: folds for the out-of-fold default threshold (>= 2).")
+    int folds;
+
+    @Option(names = "--warmup", defaultValue = "200",
+            description = "Untimed lookups (of the first queries) before timing, so JIT compilation is not in the latency figures.")
+    int warmup;
 
     @Option(names = "--json", description = "Print the result as JSON.")
     boolean json;
@@ -71,6 +100,10 @@ final class EvalCacheCommand implements Runnable {
         if (threshold != null && (threshold <= 0 || threshold > 1)) throw new UserException("--threshold must be in (0, 1], was " + threshold);
         TerminalProgress terminal = System.console() != null ? new TerminalProgress(System.err) : null;
         if (filler < 0) throw new UserException("--filler must be >= 0, was " + filler);
+        if (warmup < 0) throw new UserException("--warmup must be >= 0, was " + warmup);
+        if (folds < 2) throw new UserException("--folds must be >= 2, was " + folds);
+        if (hidden < 1 || epochs < 1) throw new UserException("--hidden and --epochs must be >= 1");
+        if (!Guards.NAMES.containsAll(hardGuards)) throw new UserException("--hard-guards must be among " + Guards.NAMES + ", was " + hardGuards);
         EmbeddingFile remembered = embeddings == null ? null : new EmbeddingFile(Embedder.miniLm(), embeddings);
         Embedder embedder = remembered != null ? remembered : Embedder.miniLm();
         try {
@@ -80,14 +113,25 @@ final class EvalCacheCommand implements Runnable {
         }
     }
 
+    private VerifierTraining.Options trainingOptions() {
+        VerifierTraining.Kind kind = switch (modelKind.toLowerCase(Locale.ROOT)) {
+            case "net" -> VerifierTraining.Kind.NET;
+            case "linear" -> VerifierTraining.Kind.LINEAR;
+            default -> throw new UserException("--model must be net or linear, was '" + modelKind + "'");
+        };
+        PairNet.Settings d = PairNet.Settings.DEFAULT;
+        return new VerifierTraining.Options(kind, boostRounds, Set.copyOf(hardGuards),
+                new PairNet.Settings(hidden, epochs, d.learningRate(), d.weightDecay(), d.batch(), d.seed()), folds, targetPrecision, !candidates);
+    }
+
     private void run(Embedder embedder, TerminalProgress terminal) {
         Progress progress = terminal == null ? Progress.NONE : terminal::show;
         if (train != null) {
             List<QuestionPair> data = QuestionPair.read(pairs, QuestionPair.Split.TRAIN, limit);
             VerifierTraining training = new VerifierTraining(embedder);
-            VerifierModel model = training.train(data, targetPrecision, boostRounds,
-                    pairs.getFileName().toString() + (limit > 0 ? " --limit " + limit : "")
-                    + (boostRounds > 0 ? " --boost-rounds " + boostRounds : ""), progress);
+            VerifierModel model = training.train(data, trainingOptions(), pairs.getFileName().toString()
+                    + (limit > 0 ? " --limit " + limit : "") + " --model " + modelKind
+                    + (boostRounds > 0 ? " --boost-rounds " + boostRounds : "") + (candidates ? " --candidates" : ""), progress);
             try {
                 if (train.getParent() != null) Files.createDirectories(train.getParent());
                 Files.writeString(train, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(model.toJson()) + "\n");
@@ -96,6 +140,7 @@ final class EvalCacheCommand implements Runnable {
             }
             if (terminal != null) terminal.done();
             System.out.println("guards on own pairs: " + training.guardStats());
+            System.out.println(training.outOfFold());
             System.out.println("wrote " + train + " (default_threshold " + model.defaultThreshold() + "; " + model.trainedOn() + ")");
             return;
         }
@@ -113,7 +158,7 @@ final class EvalCacheCommand implements Runnable {
         }
         double t = threshold != null ? threshold : model.defaultThreshold();
         List<QuestionPair> data = QuestionPair.read(pairs, s, limit);
-        ObjectNode result = new CacheEvaluation(embedder, new HitVerifier(model), System::nanoTime).run(data, t, filler, progress);
+        ObjectNode result = new CacheEvaluation(embedder, new HitVerifier(model), System::nanoTime).run(data, t, filler, warmup, progress);
         result.put("embeddings_remembered", embeddings != null);
         result.put("split", s.name().toLowerCase(Locale.ROOT));
         if (terminal != null) terminal.done();

@@ -9,14 +9,23 @@ import java.util.Set;
  * cache that serves one's answer to the other is wrong.
  */
 public final class Guards {
+    /** The guards by name, in the order they are checked. */
+    public static final Set<String> NAMES = java.util.Collections.unmodifiableSet(
+            new java.util.LinkedHashSet<>(java.util.List.of("number", "negation", "entity", "question-type")));
+
     private Guards() {}
 
     /** Why the pair must not share an answer, or null when no guard objects. */
     public static String refusal(TextSignals query, TextSignals cached) {
-        if (!query.numbers().equals(cached.numbers())) return "number-mismatch";
-        if (query.negated() != cached.negated()) return "negation-mismatch";
-        if (entitiesDiffer(query, cached)) return "entity-mismatch";
-        if (!query.questionType().equals(cached.questionType())) return "question-type-mismatch";
+        return refusal(query, cached, NAMES);
+    }
+
+    /** As {@link #refusal(TextSignals, TextSignals)}, checking only the named guards. */
+    public static String refusal(TextSignals query, TextSignals cached, Set<String> enabled) {
+        if (enabled.contains("number") && !query.numbers().equals(cached.numbers())) return "number-mismatch";
+        if (enabled.contains("negation") && query.negated() != cached.negated()) return "negation-mismatch";
+        if (enabled.contains("entity") && entitiesDiffer(query, cached)) return "entity-mismatch";
+        if (enabled.contains("question-type") && !query.questionType().equals(cached.questionType())) return "question-type-mismatch";
         return null;
     }
 

@@ -20,13 +20,15 @@ public final class HitVerifier {
 
     /**
      * The verdict on one pair: the same words (ignoring case and punctuation) are the same
-     * question (score 1); otherwise refused by a guard (score 0), or scored by the model.
+     * question (score 1); otherwise refused by one of the model's hard guards (score 0), or scored
+     * by the model from the lexical features and both unit vectors (a linear model ignores the
+     * vectors, which may then be null).
      */
-    public Verdict judge(TextSignals query, TextSignals cached, double cosine) {
+    public Verdict judge(TextSignals query, TextSignals cached, double cosine, float[] queryVector, float[] cachedVector) {
         if (query.tokens().equals(cached.tokens()) && !query.tokens().isEmpty()) return new Verdict(1, null);
-        String refusal = Guards.refusal(query, cached);
+        String refusal = Guards.refusal(query, cached, model.hardGuards());
         if (refusal != null) return new Verdict(0, refusal);
-        return new Verdict(model.score(PairFeatures.of(query, cached, cosine)), null);
+        return new Verdict(model.score(PairFeatures.of(query, cached, cosine), queryVector, cachedVector), null);
     }
 
     /**

@@ -44,6 +44,13 @@ public final class PairFeatures {
         };
     }
 
+    /** The dot product of two vectors: their cosine when both are unit vectors. */
+    public static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+
     private static int onlyIn(TextSignals a, TextSignals b) {
         int n = 0;
         for (String w : a.contentWords()) if (!b.contentWords().contains(w)) n++;

@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Set;
 
 /**
- * The hit verifier's scorer over {@link PairFeatures}: the probability that a cached question asks
- * the same thing as the query. A logistic regression on standardised features, plus (optionally)
- * {@link BoostedTrees} fitted on its residual for the interactions a linear score misses.
- * Trained by {@code tokenwise eval cache --train}, shipped as {@code verifier.json}.
+ * The hit verifier's scorer: the probability that a cached question asks the same thing as the
+ * query. Either a {@link PairNet} over both embeddings and the lexical {@link PairFeatures}, or a
+ * logistic regression on the lexical features plus (optionally) {@link BoostedTrees} fitted on its
+ * residual. Also names the {@link Guards} that refuse a pair outright (the others are only
+ * features). Trained by {@code tokenwise eval cache --train}, shipped as {@code verifier.json}.
  *
  * @param features feature names (must equal {@link PairFeatures#NAMES})
  * @param mean per-feature training mean
@@ -23,18 +25,48 @@ import java.util.List;
  * @param defaultThreshold the score threshold chosen for precision on the training split
  * @param trainedOn how the model was made (data, split, sample count), for reproducibility
  * @param trees boosted trees added to the linear score, or null
+ * @param hardGuards the guards that refuse a pair whatever its score ({@link Guards#NAMES})
+ * @param net the neural scorer; when present it replaces the linear score and trees
  */
 public record VerifierModel(List<String> features, double[] mean, double[] std, double[] weights, double bias,
-                            double defaultThreshold, String trainedOn, BoostedTrees trees) {
+                            double defaultThreshold, String trainedOn, BoostedTrees trees, Set<String> hardGuards, PairNet net) {
     public static final String RESOURCE = "/dev/tokenwise/core/cache/verifier.json";
 
     public VerifierModel {
         if (!features.equals(PairFeatures.NAMES)) {
             throw new IllegalArgumentException("verifier features " + features + " do not match " + PairFeatures.NAMES);
         }
+        if (!Guards.NAMES.containsAll(hardGuards)) {
+            throw new IllegalArgumentException("unknown guards " + hardGuards + "; known: " + Guards.NAMES);
+        }
+        hardGuards = Set.copyOf(hardGuards);
     }
 
+    /** A linear model (optionally with trees) refusing on every guard, the original kind. */
+    public VerifierModel(List<String> features, double[] mean, double[] std, double[] weights, double bias,
+                         double defaultThreshold, String trainedOn, BoostedTrees trees) {
+        this(features, mean, std, weights, bias, defaultThreshold, trainedOn, trees, Guards.NAMES, null);
+    }
+
+    /** A neural model: only {@code hardGuards} refuse outright. */
+    public static VerifierModel neural(PairNet net, Set<String> hardGuards, double defaultThreshold, String trainedOn) {
+        return new VerifierModel(PairFeatures.NAMES, new double[0], new double[0], new double[0], 0, defaultThreshold,
+                trainedOn, null, hardGuards, net);
+    }
+
+    /**
+     * The score of a pair from its lexical features and, for a neural model, both unit vectors
+     * (a linear model ignores the vectors, which may then be null).
+     */
+    public double score(double[] lexical, float[] query, float[] cached) {
+        if (net == null) return score(lexical);
+        if (query == null || cached == null) throw new IllegalArgumentException("this verifier needs both embeddings");
+        return net.score(new PairNet.Pair(query, cached, lexical));
+    }
+
+    /** The linear (and trees) score; only for models without a net. */
     public double score(double[] x) {
+        if (net != null) throw new IllegalStateException("this verifier needs both embeddings");
         double z = linear(x);
         if (trees != null) z += trees.raw(x);
         return 1 / (1 + Math.exp(-z));
@@ -51,7 +83,7 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
         double[] base = new double[x.length];
         for (int i = 0; i < x.length; i++) base[i] = linear(x[i]);
         return new VerifierModel(features, mean, std, weights, bias, defaultThreshold, trainedOn,
-                BoostedTrees.fit(x, y, base, rounds, 0.1, 1.0));
+                BoostedTrees.fit(x, y, base, rounds, 0.1, 1.0), hardGuards, net);
     }
 
     /** The model bundled with tokenwise. */
@@ -67,9 +99,13 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
     public static VerifierModel fromJson(JsonNode n) {
         List<String> names = new java.util.ArrayList<>();
         n.path("features").forEach(f -> names.add(f.asText()));
+        Set<String> guards = new java.util.LinkedHashSet<>();
+        if (n.has("hard_guards")) n.path("hard_guards").forEach(g -> guards.add(g.asText()));
+        else guards.addAll(Guards.NAMES);
         return new VerifierModel(names, doubles(n.path("mean")), doubles(n.path("std")), doubles(n.path("weights")),
                 n.path("bias").asDouble(), n.path("default_threshold").asDouble(), n.path("trained_on").asText(),
-                n.path("trees").isArray() ? BoostedTrees.fromJson(n.path("trees")) : null);
+                n.path("trees").isArray() ? BoostedTrees.fromJson(n.path("trees")) : null, guards,
+                n.path("net").isObject() ? PairNet.fromJson(n.path("net")) : null);
     }
 
     public ObjectNode toJson() {
@@ -82,7 +118,10 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
         o.put("bias", round(bias));
         o.put("default_threshold", defaultThreshold);
         o.put("trained_on", trainedOn);
+        ArrayNode g = o.putArray("hard_guards");
+        Guards.NAMES.stream().filter(hardGuards::contains).forEach(g::add);
         if (trees != null) o.set("trees", trees.toJson());
+        if (net != null) o.set("net", net.toJson());
         return o;
     }
 
@@ -123,7 +162,7 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
     }
 
     public VerifierModel withDefaultThreshold(double t, String trainedOn) {
-        return new VerifierModel(features, mean, std, weights, bias, t, trainedOn, trees);
+        return new VerifierModel(features, mean, std, weights, bias, t, trainedOn, trees, hardGuards, net);
     }
 
     private static double round(double v) {

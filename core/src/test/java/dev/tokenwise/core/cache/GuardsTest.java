@@ -49,4 +49,16 @@ class GuardsTest {
     void a_plain_paraphrase_passes_every_guard() {
         assertThat(refusal("How can I lose weight fast?", "How do I lose weight quickly?")).isNull();
     }
+
+    @Test
+    void only_the_enabled_guards_refuse() {
+        TextSignals a = TextSignals.of("How do I learn Java quickly?");
+        TextSignals b = TextSignals.of("How do I learn Python quickly?");
+        assertThat(Guards.refusal(a, b, java.util.Set.of("number", "negation"))).isNull();
+        assertThat(Guards.refusal(a, b, java.util.Set.of("entity"))).isEqualTo("entity-mismatch");
+        TextSignals y1 = TextSignals.of("Why did Rome fall in 476?");
+        TextSignals y2 = TextSignals.of("How did Rome fall in 410?");
+        assertThat(Guards.refusal(y1, y2, java.util.Set.of("question-type"))).isEqualTo("question-type-mismatch");
+        assertThat(Guards.refusal(y1, y2, Guards.NAMES)).isEqualTo("number-mismatch");
+    }
 }

@@ -50,7 +50,7 @@ public final class SemanticCache implements AutoCloseable {
         Best best = null;
         for (SemanticIndex.Candidate c : candidates) {
             if (c.cosine() < MIN_COSINE || c.expiresAtMillis() <= nowMillis) continue;
-            HitVerifier.Verdict v = verifier.judge(q, TextSignals.of(c.text()), c.cosine());
+            HitVerifier.Verdict v = verifier.judge(q, TextSignals.of(c.text()), c.cosine(), vector, c.vector());
             if (best == null || v.score() > best.score()) best = new Best(c, v.score(), v.refusal());
         }
         return best;

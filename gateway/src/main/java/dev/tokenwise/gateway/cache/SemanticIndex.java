@@ -12,8 +12,12 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
@@ -43,8 +47,8 @@ public final class SemanticIndex implements AutoCloseable {
     private final long maxEntries;
     private final AtomicLong seq;
 
-    /** A candidate from the index: the cached question, its cosine to the query, and the payload. */
-    public record Candidate(String text, double cosine, byte[] payload, long expiresAtMillis) {}
+    /** A candidate from the index: the cached question, its unit vector, its cosine to the query, and the payload. */
+    public record Candidate(String text, float[] vector, double cosine, byte[] payload, long expiresAtMillis) {}
 
     public SemanticIndex(Path directory, long maxEntries) {
         try {
@@ -92,11 +96,12 @@ public final class SemanticIndex implements AutoCloseable {
                 TopDocs top = s.search(new KnnFloatVectorQuery(VECTOR, unitVector, k, new TermQuery(new Term(NAMESPACE, namespace))), k);
                 List<Candidate> out = new ArrayList<>(top.scoreDocs.length);
                 var stored = s.storedFields();
+                List<LeafReaderContext> leaves = s.getIndexReader().leaves();
                 for (ScoreDoc sd : top.scoreDocs) {
                     Document d = stored.document(sd.doc);
                     // Lucene scores DOT_PRODUCT as (1 + dot) / 2 for unit vectors.
                     double cosine = 2.0 * sd.score - 1.0;
-                    out.add(new Candidate(d.get("text"), cosine, d.getBinaryValue("payload").bytes,
+                    out.add(new Candidate(d.get("text"), vector(leaves, sd.doc), cosine, d.getBinaryValue("payload").bytes,
                             d.getField("expires").numericValue().longValue()));
                 }
                 return out;
@@ -106,6 +111,15 @@ public final class SemanticIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The stored vector of a document (read from the vector values, not stored twice). */
+    private static float[] vector(List<LeafReaderContext> leaves, int doc) throws IOException {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+        KnnVectorValues.DocIndexIterator it = values.iterator();
+        if (it.advance(doc - leaf.docBase) != doc - leaf.docBase) throw new IllegalStateException("document without a vector");
+        return values.vectorValue(it.index()).clone();
     }
 
     /** Bytes the index occupies on its directory (memory for the in-memory index). */

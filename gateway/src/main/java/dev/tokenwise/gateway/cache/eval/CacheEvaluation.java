@@ -3,6 +3,8 @@ package dev.tokenwise.gateway.cache.eval;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.cache.HitVerifier;
+import dev.tokenwise.core.cache.PairFeatures;
+import dev.tokenwise.core.cache.TextSignals;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.cache.Embedder;
 import dev.tokenwise.gateway.cache.SemanticCache;
@@ -35,11 +37,14 @@ public final class CacheEvaluation {
     record Outcome(int bestIndex, double bestScore, boolean refused, int nearestIndex, double nearestCosine, boolean sameText) {}
 
     public ObjectNode run(List<QuestionPair> pairs, double threshold, Progress progress) {
-        return run(pairs, threshold, 0, progress);
+        return run(pairs, threshold, 0, 0, progress);
     }
 
-    /** With {@code filler > 0}, that many synthetic entries join the index before the queries. */
-    public ObjectNode run(List<QuestionPair> pairs, double threshold, int filler, Progress progress) {
+    /**
+     * With {@code filler > 0}, that many synthetic entries join the index before the queries; the
+     * first {@code warmup} queries are looked up once untimed before the timed pass (JIT warm-up).
+     */
+    public ObjectNode run(List<QuestionPair> pairs, double threshold, int filler, int warmup, Progress progress) {
         try (SemanticCache cache = new SemanticCache(embedder, new SemanticIndex(null, Long.MAX_VALUE), verifier)) {
             SemanticIndex index = cache.index();
             float[][] inserted = new float[pairs.size()][];
@@ -67,9 +72,16 @@ public final class CacheEvaluation {
             index.refresh();
             long indexBytes = index.bytes();
             long entries = (long) pairs.size() + filler;
+            for (int j = 0; j < Math.min(warmup, pairs.size()); j++) {
+                String q = pairs.get(j).textB();
+                cache.best(NS, q, embedder.embed(q), 0);
+                if (j % 100 == 0) progress.update("warm-up", j + 1, Math.min(warmup, pairs.size()));
+            }
             Outcome[] outcomes = new Outcome[pairs.size()];
             long[] latency = new long[pairs.size()];
             long[] embedding = new long[pairs.size()];
+            double[] ownPairScore = new double[pairs.size()];
+            double[] ownPairCosine = new double[pairs.size()];
             for (int j = 0; j < pairs.size(); j++) {
                 String q = pairs.get(j).textB();
                 long t0 = nanoTime.getAsLong();
@@ -78,6 +90,10 @@ public final class CacheEvaluation {
                 SemanticCache.Best best = cache.best(NS, q, v, 0);
                 latency[j] = nanoTime.getAsLong() - t0;
                 List<SemanticIndex.Candidate> nearest = index.search(NS, v, 1);
+                ownPairCosine[j] = PairFeatures.dot(v, inserted[j]);
+                HitVerifier.Verdict own = verifier.judge(TextSignals.of(q), TextSignals.of(pairs.get(j).textA()),
+                        ownPairCosine[j], v, inserted[j]);
+                ownPairScore[j] = own.refusal() != null ? -1 : own.score();
                 outcomes[j] = new Outcome(
                         best == null ? -1 : ByteBuffer.wrap(best.candidate().payload()).getInt(),
                         best == null ? 0 : best.score(), best != null && best.refusal() != null,
@@ -98,22 +114,25 @@ public final class CacheEvaluation {
             out.put("hits", at.correct + at.false_);
             out.put("false_hits", at.false_);
             long identical = 0;
+            long ownPairLabel0 = 0;
             for (int j = 0; j < outcomes.length; j++) {
                 Outcome o = outcomes[j];
                 boolean hit = o.bestIndex >= 0 && !o.refused && o.bestScore >= threshold;
                 if (hit && o.sameText && !(o.bestIndex == j && pairs.get(j).label() == 1)) identical++;
+                if (hit && o.bestIndex == j && pairs.get(j).label() == 0) ownPairLabel0++;
             }
+            // Not part of the protocol: which false hits were the query's own partner labelled a
+            // different question, and which were another pair's stored question.
+            out.put("false_hits_own_pair_label_0", ownPairLabel0);
+            out.put("false_hits_other_pair", at.false_ - ownPairLabel0);
             // Not part of the protocol: false hits whose cached question has exactly the query's
             // words (the same question stored under another pair), shown so readers can judge them.
             out.put("false_hits_identical_text", identical);
             out.put("precision_identical_text_as_correct", round(at.correct + at.false_ == 0 ? 1
                     : (double) (at.correct + identical) / (at.correct + at.false_)));
-            ArrayNode curve = out.putArray("curve");
-            for (int k = 50; k <= 99; k++) {
-                double t = k / 100.0;
-                Counts c = verified(pairs, outcomes, t);
-                curve.addObject().put("threshold", t).put("precision", round(c.precision())).put("recall", round(c.recall(positives)));
-            }
+            curve(out.putArray("curve"), pairs, outcomes, null, positives);
+            unambiguous(out.putObject("unambiguous"), pairs, outcomes, threshold);
+            pairLevel(out.putObject("pair_level"), pairs, ownPairScore, ownPairCosine, threshold, positives);
             ArrayNode baseline = out.putArray("cosine_baseline_curve");
             for (int k = 85; k <= 99; k++) {
                 double t = k / 100.0;
@@ -139,9 +158,85 @@ public final class CacheEvaluation {
         double recall(long positives) { return positives == 0 ? 0 : (double) correct / positives; }
     }
 
+    private static void curve(ArrayNode curve, List<QuestionPair> pairs, Outcome[] outcomes, boolean[] only, long positives) {
+        for (int k = 50; k <= 99; k++) {
+            double t = k / 100.0;
+            Counts c = verified(pairs, outcomes, t, only);
+            curve.addObject().put("threshold", t).put("precision", round(c.precision())).put("recall", round(c.recall(positives)));
+        }
+    }
+
+    /**
+     * Not the protocol: the same figures over the queries whose ground truth is unambiguous, i.e.
+     * leaving out every query whose words (ignoring case and punctuation) equal the stored
+     * {@code text_a} of another pair, where the protocol counts serving that identical question's
+     * answer as a false hit.
+     */
+    static void unambiguous(ObjectNode out, List<QuestionPair> pairs, Outcome[] outcomes, double threshold) {
+        java.util.Map<String, Integer> stored = new java.util.HashMap<>();
+        for (int i = 0; i < pairs.size(); i++) stored.merge(normal(pairs.get(i).textA()), 1, Integer::sum);
+        boolean[] only = new boolean[pairs.size()];
+        long queries = 0, positives = 0;
+        for (int j = 0; j < pairs.size(); j++) {
+            String q = normal(pairs.get(j).textB());
+            int same = stored.getOrDefault(q, 0) - (normal(pairs.get(j).textA()).equals(q) ? 1 : 0);
+            only[j] = same == 0;
+            if (only[j]) {
+                queries++;
+                if (pairs.get(j).label() == 1) positives++;
+            }
+        }
+        Counts at = verified(pairs, outcomes, threshold, only);
+        out.put("definition", "queries whose normalised text is not the stored text_a of another pair");
+        out.put("queries", queries);
+        out.put("excluded_queries", pairs.size() - queries);
+        out.put("positives", positives);
+        out.put("precision", round(at.precision()));
+        out.put("recall", round(at.recall(positives)));
+        out.put("false_hit_rate", round(queries == 0 ? 0 : (double) at.false_ / queries));
+        out.put("hits", at.correct + at.false_);
+        out.put("false_hits", at.false_);
+        curve(out.putArray("curve"), pairs, outcomes, only, positives);
+    }
+
+    /**
+     * Not the protocol: the verifier judging each pair on its own (text_b against its own text_a,
+     * no retrieval), the way pair-classification figures such as EVALUATION.md's cosine reference
+     * are usually quoted. A refused pair is a miss.
+     */
+    static void pairLevel(ObjectNode out, List<QuestionPair> pairs, double[] score, double[] cosine, double threshold, long positives) {
+        out.put("definition", "each text_b judged against its own text_a only (no retrieval)");
+        Counts at = ownPairs(pairs, score, threshold);
+        out.put("precision", round(at.precision()));
+        out.put("recall", round(at.recall(positives)));
+        ArrayNode curve = out.putArray("curve");
+        ArrayNode cosineCurve = out.putArray("cosine_curve");
+        for (int k = 50; k <= 99; k++) {
+            Counts c = ownPairs(pairs, score, k / 100.0);
+            curve.addObject().put("threshold", k / 100.0).put("precision", round(c.precision())).put("recall", round(c.recall(positives)));
+            Counts cc = ownPairs(pairs, cosine, k / 100.0);
+            cosineCurve.addObject().put("threshold", k / 100.0).put("precision", round(cc.precision())).put("recall", round(cc.recall(positives)));
+        }
+    }
+
+    private static Counts ownPairs(List<QuestionPair> pairs, double[] score, double t) {
+        long correct = 0, false_ = 0;
+        for (int j = 0; j < score.length; j++) {
+            if (score[j] < t) continue;
+            if (pairs.get(j).label() == 1) correct++; else false_++;
+        }
+        return new Counts(correct, false_);
+    }
+
     private static Counts verified(List<QuestionPair> pairs, Outcome[] o, double t) {
+        return verified(pairs, o, t, null);
+    }
+
+    /** Counts over the queries marked in {@code only} (all when null). */
+    private static Counts verified(List<QuestionPair> pairs, Outcome[] o, double t, boolean[] only) {
         long correct = 0, false_ = 0;
         for (int j = 0; j < o.length; j++) {
+            if (only != null && !only[j]) continue;
             if (o[j].bestIndex < 0 || o[j].refused || o[j].bestScore < t) continue;
             if (o[j].bestIndex == j && pairs.get(j).label() == 1) correct++; else false_++;
         }
@@ -165,7 +260,7 @@ public final class CacheEvaluation {
     }
 
     private static String normal(String s) {
-        return String.join(" ", dev.tokenwise.core.cache.TextSignals.of(s).tokens());
+        return String.join(" ", TextSignals.of(s).tokens());
     }
 
     static double round(double v) {
