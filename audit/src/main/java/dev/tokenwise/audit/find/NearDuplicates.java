@@ -89,7 +89,7 @@ public final class NearDuplicates {
                 int to = -1;
                 for (int h = 0; h < heads.size() && to < 0; h++) {
                     double cosine = dot(headVectors.get(h), v);
-                    if (cosine >= SemanticCache.MIN_COSINE && verifier.judge(ps, headSignals.get(h), cosine).accepts(threshold)) to = h;
+                    if (cosine >= SemanticCache.MIN_COSINE && verifier.judge(ps, headSignals.get(h), cosine, v, headVectors.get(h)).accepts(threshold)) to = h;
                 }
                 if (to >= 0) {
                     out.put(p.key(), heads.get(to).key());
