@@ -19,13 +19,13 @@ public final class HitVerifier {
     public VerifierModel model() { return model; }
 
     /**
-     * The verdict on one pair: the same words (ignoring case and punctuation) are the same
+     * The verdict on one pair: the same words (ignoring case, punctuation and contractions) are the same
      * question (score 1); otherwise refused by one of the model's hard guards (score 0), or scored
      * by the model from the lexical features and both unit vectors (a linear model ignores the
      * vectors, which may then be null).
      */
     public Verdict judge(TextSignals query, TextSignals cached, double cosine, float[] queryVector, float[] cachedVector) {
-        if (query.tokens().equals(cached.tokens()) && !query.tokens().isEmpty()) return new Verdict(1, null);
+        if (query.sameWords(cached)) return new Verdict(1, null);
         String refusal = Guards.refusal(query, cached, model.hardGuards());
         if (refusal != null) return new Verdict(0, refusal);
         return new Verdict(model.score(PairFeatures.of(query, cached, cosine), queryVector, cachedVector), null);

@@ -37,6 +37,55 @@ public record TextSignals(List<String> tokens, Set<String> contentWords, Set<Str
             "when", "where", "which", "is", "are", "can", "could", "should", "would", "will", "do", "does", "did",
             "if", "the", "a", "an", "in", "on", "my", "what's", "i'm", "it", "was", "were", "has", "have");
 
+    /**
+     * Whether both texts say the same words, ignoring case, punctuation and contractions ("what's"
+     * is "what is", "can't" is "can not"): the rule that serves a hit without asking the model.
+     */
+    public boolean sameWords(TextSignals other) {
+        return !tokens.isEmpty() && expanded(tokens).equals(expanded(other.tokens));
+    }
+
+    private static List<String> expanded(List<String> tokens) {
+        List<String> out = new ArrayList<>(tokens.size() + 4);
+        for (String t : tokens) {
+            int apostrophe = t.indexOf('\'');
+            if (apostrophe < 0) {
+                if (t.equals("cannot")) out.addAll(List.of("can", "not"));
+                else out.add(t);
+                continue;
+            }
+            String stem = t.substring(0, apostrophe);
+            String tail = t.substring(apostrophe + 1);
+            if (tail.equals("t") && stem.endsWith("n")) {
+                String verb = stem.substring(0, stem.length() - 1);
+                out.add(switch (verb) {
+                    case "wo" -> "will";
+                    case "ca" -> "can";
+                    case "sha" -> "shall";
+                    default -> verb;
+                });
+                out.add("not");
+                continue;
+            }
+            String word = switch (tail) {
+                case "s" -> "is";
+                case "re" -> "are";
+                case "m" -> "am";
+                case "ve" -> "have";
+                case "ll" -> "will";
+                case "d" -> "would";
+                default -> null;
+            };
+            if (word == null) {
+                out.add(t);
+            } else {
+                out.add(stem);
+                out.add(word);
+            }
+        }
+        return out;
+    }
+
     /** Extracts the signals of one text. */
     public static TextSignals of(String text) {
         List<String> tokens = new ArrayList<>();

@@ -39,6 +39,21 @@ class HitVerifierTest {
     }
 
     @Test
+    void contractions_are_the_words_they_stand_for() {
+        assertThat(TextSignals.of("What's your return policy?").sameWords(TextSignals.of("What is your return policy"))).isTrue();
+        assertThat(TextSignals.of("Why can't I log in?").sameWords(TextSignals.of("why can not I log in"))).isTrue();
+        assertThat(TextSignals.of("Why cannot I log in?").sameWords(TextSignals.of("Why can't I log in?"))).isTrue();
+        assertThat(TextSignals.of("I won't renew, what're my options?").sameWords(TextSignals.of("I will not renew. What are my options?"))).isTrue();
+        assertThat(TextSignals.of("Why doesn't it start?").sameWords(TextSignals.of("Why does it not start?"))).isFalse();
+        assertThat(TextSignals.of("Why doesn't it start?").sameWords(TextSignals.of("Why does it start?"))).isFalse();
+        assertThat(TextSignals.of("What's your return policy?").sameWords(TextSignals.of("What was your return policy?"))).isFalse();
+        assertThat(TextSignals.of("?").sameWords(TextSignals.of("!"))).isFalse();
+        HitVerifier.Verdict verdict = verifier.judge(TextSignals.of("What's your refund policy?"),
+                TextSignals.of("What is your refund policy?"), 0.9, randomUnit(5), randomUnit(6));
+        assertThat(verdict.score()).isEqualTo(1.0);
+    }
+
+    @Test
     void a_hard_guard_refuses_even_at_cosine_one() {
         float[] v = randomUnit(3);
         HitVerifier.Verdict verdict = verifier.judge(TextSignals.of("Is 7 a prime number?"), TextSignals.of("Is 9 a prime number?"), 1.0, v, v);

@@ -162,7 +162,7 @@ public final class VerifierTraining {
     private static void add(List<Sample> samples, int query, TextSignals q, float[] qv, String cachedText, float[] cv, int label, Set<String> hard) {
         TextSignals c = TextSignals.of(cachedText);
         if (Guards.refusal(q, c, hard) != null) return;
-        boolean identical = q.tokens().equals(c.tokens()) && !q.tokens().isEmpty();
+        boolean identical = q.sameWords(c);
         samples.add(new Sample(query, new PairNet.Pair(qv, cv, PairFeatures.of(q, c, PairFeatures.dot(qv, cv))), label, identical));
     }
 
