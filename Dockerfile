@@ -23,5 +23,5 @@ COPY --from=build /src/cli/target/tokenwise.jar /opt/tokenwise/tokenwise.jar
 USER tokenwise
 WORKDIR /var/lib/tokenwise
 EXPOSE 8080
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/opt/tokenwise/tokenwise.jar"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "--add-modules", "jdk.incubator.vector", "-jar", "/opt/tokenwise/tokenwise.jar"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8080"]
