@@ -72,6 +72,9 @@ final class AuditCommand implements Runnable {
 
     @Override
     public void run() {
+        // The replay runs the gateway's stages over the whole log; their operational warnings (the
+        // length monitor flagging a route, for one) describe the simulated traffic, not this process.
+        System.setProperty("org.slf4j.simpleLogger.log.dev.tokenwise.gateway", "error");
         if (sample != null && sampleOut == null) throw new UserException("--sample needs --sample-out FILE.csv");
         if (sampleOut != null && sample == null) throw new UserException("--sample-out needs --sample N");
         if (!PriceCatalog.bundledSheets().contains(priceSheet)) {
