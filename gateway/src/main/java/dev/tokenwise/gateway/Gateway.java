@@ -247,7 +247,8 @@ public final class Gateway implements AutoCloseable {
 
             // the request path, in order: each stage is one small class (see the stage packages)
             List<Stage> stages = new ArrayList<>();
-            stages.add(new AuthStage(keys.store()));
+            AuthStage auth = new AuthStage(keys.store());
+            stages.add(auth);
             // metrics and accounting right after auth: they must see every request, cache hits and rejections included
             stages.add(new MetricsStage(observe.metrics(), observe.requestLog(), prices, nanoTime));
             accounting = new AccountingStage(prices, ledger, nanoTime);
@@ -275,7 +276,7 @@ public final class Gateway implements AutoCloseable {
                     observe.metrics(), adminKey, adminKeyEnv, config.server().host(), tiers, clock);
             // the HTTP surface beyond the OpenAI endpoints: key admin, dashboard, batch jobs
             List<Consumer<Javalin>> routes = List.of(new AdminRoutes(keys, adminKey, adminKeyEnv, clock),
-                    dashboard::register, context::routes);
+                    dashboard::register, app -> context.routes(app, auth::principal));
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
                     config.server().shutdownGraceMs(), clock, nanoTime, app -> routes.forEach(r -> r.accept(app)));
             server.start(config.server().host(), config.server().port(), config.server().idleTimeoutMs());

@@ -11,6 +11,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The batch job API: {@code POST /v1/tokenwise/batches} (submit), {@code GET
@@ -19,9 +20,12 @@ import java.util.Map;
 final class BatchApi {
     static final int MAX_REQUESTS = 10_000;
     private final BatchService service;
+    private final Function<Function<String, String>, Principal> authenticate;
 
-    BatchApi(BatchService service) {
+    /** @param authenticate the caller's principal from the request headers, by the gateway's key rules (a 401 when refused) */
+    BatchApi(BatchService service, Function<Function<String, String>, Principal> authenticate) {
         this.service = service;
+        this.authenticate = authenticate;
     }
 
     void register(Javalin app) {
@@ -30,9 +34,9 @@ final class BatchApi {
         app.get("/v1/tokenwise/batches/{id}/results", this::results);
     }
 
-    /** Jobs are namespaced by tenant; without keys every request is the anonymous principal's. */
-    private static String tenant(Context ctx) {
-        return Principal.ANONYMOUS.tenant();
+    /** Jobs belong to the caller's tenant: another tenant's job id is not found. */
+    private String tenant(Context ctx) {
+        return authenticate.apply(ctx::header).tenant();
     }
 
     private void submit(Context ctx) {

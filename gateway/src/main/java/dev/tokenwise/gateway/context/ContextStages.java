@@ -1,5 +1,6 @@
 package dev.tokenwise.gateway.context;
 
+import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import io.javalin.Javalin;
@@ -21,13 +22,11 @@ public final class ContextStages implements AutoCloseable {
     private final List<Stage> stages;
     private final LengthMonitor lengthMonitor;
     private final BatchService batches;
-    private final BatchApi api;
 
     private ContextStages(List<Stage> stages, LengthMonitor lengthMonitor, BatchService batches) {
         this.stages = List.copyOf(stages);
         this.lengthMonitor = lengthMonitor;
         this.batches = batches;
-        this.api = new BatchApi(batches);
     }
 
     public static ContextStages create(ContextConfig config, ModelRegistry registry, InstantSource clock,
@@ -57,9 +56,12 @@ public final class ContextStages implements AutoCloseable {
 
     public BatchService batches() { return batches; }
 
-    /** Adds the batch job API to the server. */
-    public void routes(Javalin app) {
-        api.register(app);
+    /**
+     * Adds the batch job API to the server; {@code authenticate} gives the caller's principal from
+     * the request headers by the same key rules as the chat endpoint (a 401 when refused).
+     */
+    public void routes(Javalin app, Function<Function<String, String>, Principal> authenticate) {
+        new BatchApi(batches, authenticate).register(app);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.Reply;
 import dev.tokenwise.gateway.pipeline.Stage;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * First stage: turns the presented virtual key ({@code Authorization: Bearer}, or the
@@ -24,8 +25,31 @@ public final class AuthStage implements Stage {
 
     @Override
     public Reply handle(Exchange ex, Chain next) {
-        if (!store.hasKeys()) return next.proceed(ex);
-        String secret = presented(ex);
+        ApiKey k = authenticate(ex::header);
+        if (k == null) return next.proceed(ex);
+        Exchange authenticated = ex.withPrincipal(principal(k));
+        // the budget stage needs the key's budget: hand it on rather than reading the key again
+        authenticated.attach(ApiKey.class, k);
+        return next.proceed(authenticated);
+    }
+
+    /**
+     * The principal of a request outside the chat pipeline (the batch job API), by the same rules:
+     * the anonymous principal when the gateway has no keys, else the presented key's, else a 401.
+     */
+    public Principal principal(Function<String, String> headers) {
+        ApiKey k = authenticate(headers);
+        return k == null ? Principal.ANONYMOUS : principal(k);
+    }
+
+    private static Principal principal(ApiKey k) {
+        return new Principal(k.id(), k.name(), k.tenant());
+    }
+
+    /** The presented key; null when the gateway has no keys at all; a 401 when it is missing, unknown or revoked. */
+    private ApiKey authenticate(Function<String, String> headers) {
+        if (!store.hasKeys()) return null;
+        String secret = presented(headers);
         if (secret == null) {
             throw GatewayException.unauthorized("You didn't provide an API key. Send a tokenwise key as "
                     + "'Authorization: Bearer tw-...'.");
@@ -38,14 +62,11 @@ public final class AuthStage implements Stage {
         if (k.revoked()) {
             throw GatewayException.unauthorized("The API key " + k.id() + " (" + k.name() + ") has been revoked.");
         }
-        Exchange authenticated = ex.withPrincipal(new Principal(k.id(), k.name(), k.tenant()));
-        // the budget stage needs the key's budget: hand it on rather than reading the key again
-        authenticated.attach(ApiKey.class, k);
-        return next.proceed(authenticated);
+        return k;
     }
 
-    static String presented(Exchange ex) {
-        String auth = ex.header("authorization");
+    static String presented(Function<String, String> headers) {
+        String auth = headers.apply("authorization");
         if (auth != null) {
             String a = auth.strip();
             if (a.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -54,7 +75,7 @@ public final class AuthStage implements Stage {
             }
         }
         for (String h : new String[] {"api-key", "x-api-key"}) {
-            String v = ex.header(h);
+            String v = headers.apply(h);
             if (v != null && !v.isBlank()) return v.strip();
         }
         return null;

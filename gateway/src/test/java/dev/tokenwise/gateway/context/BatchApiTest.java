@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.config.GatewayConfig;
 import dev.tokenwise.gateway.config.ModelConfig;
+import dev.tokenwise.gateway.keys.KeyStore;
 import dev.tokenwise.gateway.testing.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
@@ -59,6 +60,44 @@ class BatchApiTest {
             assertThat(results.path("data").get(0).at("/response/choices/0/message/content").asText()).contains("great shoes");
             assertThat(results.path("data").get(2).at("/response/model").asText()).isEqualTo("llama-3-8b");
             assertThat(results.path("data").get(0).path("discount").asDouble()).isEqualTo(0.5);
+        }
+    }
+
+    @Test
+    void with_keys_a_batch_job_needs_a_key_and_belongs_to_its_tenant() throws Exception {
+        try (TestGateway gw = TestGateway.start(config(""))) {
+            KeyStore store = gw.gateway().keys().store();
+            Map<String, String> acme = Map.of("Authorization", "Bearer " + store.create("acme-app", "acme", null, null).secret());
+            Map<String, String> acmeOther = Map.of("x-api-key", store.create("acme-ops", "acme", null, null).secret());
+            Map<String, String> globex = Map.of("Authorization", "Bearer " + store.create("globex-app", "globex", null, null).secret());
+            String body = """
+                    {"requests": [{"custom_id": "a", "body": {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "Tag: great shoes"}]}}]}""";
+
+            HttpResponse<String> anonymous = gw.post("/tokenwise/batches", body);
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(TestGateway.json(anonymous).at("/error/code").asText()).isEqualTo("invalid_api_key");
+            assertThat(gw.post("/tokenwise/batches", body, Map.of("Authorization", "Bearer tw-not-a-key")).statusCode()).isEqualTo(401);
+
+            HttpResponse<String> submitted = gw.post("/tokenwise/batches", body, acme);
+            assertThat(submitted.statusCode()).isEqualTo(200);
+            String id = TestGateway.json(submitted).path("id").asText();
+
+            // another tenant's key, or no key, cannot see the job or its answers
+            assertThat(gw.get("/tokenwise/batches/" + id, globex).statusCode()).isEqualTo(404);
+            assertThat(gw.get("/tokenwise/batches/" + id + "/results", globex).statusCode()).isEqualTo(404);
+            assertThat(gw.get("/tokenwise/batches/" + id).statusCode()).isEqualTo(401);
+            assertThat(gw.get("/tokenwise/batches/" + id + "/results").statusCode()).isEqualTo(401);
+
+            // any key of the same tenant can
+            JsonNode done = null;
+            for (int i = 0; i < 100 && (done == null || done.path("status").asText().equals("in_progress")); i++) {
+                if (done != null) Thread.sleep(50);
+                done = TestGateway.json(gw.get("/tokenwise/batches/" + id, acmeOther));
+            }
+            assertThat(done.path("status").asText()).isEqualTo("completed");
+            HttpResponse<String> results = gw.get("/tokenwise/batches/" + id + "/results", acme);
+            assertThat(results.statusCode()).isEqualTo(200);
+            assertThat(TestGateway.json(results).at("/data/0/response/choices/0/message/content").asText()).contains("great shoes");
         }
     }
 
