@@ -124,8 +124,10 @@ abstract class LedgerStoreContract {
         try (BatchingLedger l = new BatchingLedger(open(cfg), cfg)) {
             long start = System.nanoTime();
             l.append(record("x", T0, "acme", "faq", "gpt-4o", "", "0.001", "0.002"));
+            // the point is that no flush or close is needed; the bound is loose because a busy 2-core
+            // machine can stall the writer thread for far longer than the 100 ms interval
             while (!l.store().query().contains("x")) {
-                assertThat((System.nanoTime() - start) / 1_000_000).as("ms until visible").isLessThan(2_000);
+                assertThat((System.nanoTime() - start) / 1_000_000).as("ms until visible").isLessThan(15_000);
                 Thread.sleep(5);
             }
             assertThat(l.written()).isEqualTo(1);
