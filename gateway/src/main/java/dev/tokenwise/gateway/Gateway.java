@@ -15,7 +15,6 @@ import dev.tokenwise.gateway.ledger.LedgerStore;
 import dev.tokenwise.gateway.observe.Observability;
 import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Pipeline;
-import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.Provider;
@@ -259,9 +258,9 @@ public final class Gateway implements AutoCloseable {
             stages.add(routing);
             // finished batch-job requests are priced and recorded by the same accounting stage
             context = open(ContextStages.create(config.context(), registry, clock, nanoTime, env,
-                    (job, tenant, feature, id, request, reply) -> accounting.handle(Exchange.create(job + "/" + id,
+                    (job, owner, feature, id, request, reply) -> accounting.handle(Exchange.create(job + "/" + id,
                             clock.instant(), nanoTime.getAsLong(), request, Map.of("x-tokenwise-feature", feature), null)
-                            .withPrincipal(new Principal("batch-job", "batch-job", tenant)), ex -> reply)));
+                            .withPrincipal(owner), ex -> reply)));
             stages.addAll(context.stages());
             stages.add(new ResilienceStage(config.resilience(), new CircuitBreaker(config.resilience().breakerFailures(),
                     config.resilience().breakerOpenMs(), clock), sleeper, random));

@@ -75,8 +75,9 @@ final class BatchApi {
             if (r.stream()) throw GatewayException.invalidRequest("Batched requests cannot stream; remove 'stream' from '" + p + ".body'.", p + ".body.stream");
             items.put(customId, r);
         }
-        String id = service.submit(items, tenant(ctx), ctx.header("x-tokenwise-feature"));
-        json(ctx, 200, service.status(id, tenant(ctx)));
+        Principal owner = authenticate.apply(ctx::header);
+        String id = service.submit(items, owner, ctx.header("x-tokenwise-feature"));
+        json(ctx, 200, service.status(id, owner.tenant()));
     }
 
     private void results(Context ctx) {

@@ -10,6 +10,7 @@ import dev.tokenwise.core.wire.ChatResponse;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.gateway.pipeline.Applied;
+import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.Reply;
 import dev.tokenwise.gateway.pipeline.UpstreamCall;
 import dev.tokenwise.gateway.provider.ModelRegistry;
@@ -30,9 +31,9 @@ public final class BatchService implements AutoCloseable {
     /** Receives each finished request of a job once (the ledger records it). */
     @FunctionalInterface
     public interface Listener {
-        Listener NONE = (jobId, tenant, feature, customId, request, reply) -> {};
+        Listener NONE = (jobId, owner, feature, customId, request, reply) -> {};
 
-        void completed(String jobId, String tenant, String feature, String customId, ChatRequest request, Reply reply);
+        void completed(String jobId, Principal owner, String feature, String customId, ChatRequest request, Reply reply);
     }
 
     /** One request's result: its reply, or the error it failed with. */
@@ -58,7 +59,7 @@ public final class BatchService implements AutoCloseable {
 
     private static final class Job {
         final String id;
-        final String tenant;
+        final Principal owner;
         final String feature;
         final boolean notify;
         final long createdAt;
@@ -66,11 +67,11 @@ public final class BatchService implements AutoCloseable {
         final List<Part> parts;
         List<Result> results;
 
-        Job(String id, String tenant, String feature, boolean notify, long createdAt, List<BatchBackend.Item> items,
+        Job(String id, Principal owner, String feature, boolean notify, long createdAt, List<BatchBackend.Item> items,
             List<Part> parts) {
             this.id = id;
             this.notify = notify;
-            this.tenant = tenant;
+            this.owner = owner;
             this.feature = feature;
             this.createdAt = createdAt;
             this.items = items;
@@ -94,16 +95,19 @@ public final class BatchService implements AutoCloseable {
         this.listener = listener == null ? Listener.NONE : listener;
     }
 
-    /** Submits a job of (custom id, request) pairs; every model must be configured. Returns the job id. */
-    public String submit(Map<String, ChatRequest> requests, String tenant, String feature) {
-        return submit(requests, tenant, feature, true);
+    /**
+     * Submits a job of (custom id, request) pairs for {@code owner} (its tenant may read the job;
+     * its key is charged in the ledger); every model must be configured. Returns the job id.
+     */
+    public String submit(Map<String, ChatRequest> requests, Principal owner, String feature) {
+        return submit(requests, owner, feature, true);
     }
 
     /**
      * @param notify tell the listener about each finished request; false when the request is
      *     answered (and so recorded) through the pipeline, as a waiting deferrable request is
      */
-    String submit(Map<String, ChatRequest> requests, String tenant, String feature, boolean notify) {
+    String submit(Map<String, ChatRequest> requests, Principal owner, String feature, boolean notify) {
         List<BatchBackend.Item> items = new ArrayList<>();
         requests.forEach((id, r) -> items.add(new BatchBackend.Item(id, r)));
         Map<String, List<BatchBackend.Item>> byModel = new LinkedHashMap<>();
@@ -116,7 +120,7 @@ public final class BatchService implements AutoCloseable {
         }
         for (Part p : parts) p.remoteId = p.backend.submit(p.model, p.binding, p.items);
         String id = "batch_" + UUID.randomUUID().toString().replace("-", "");
-        jobs.put(id, new Job(id, tenant, feature == null || feature.isBlank() ? "untagged" : feature, notify,
+        jobs.put(id, new Job(id, owner, feature == null || feature.isBlank() ? "untagged" : feature, notify,
                 clock.instant().getEpochSecond(), List.copyOf(items), parts));
         return id;
     }
@@ -172,7 +176,7 @@ public final class BatchService implements AutoCloseable {
 
     private Job job(String id, String tenant) {
         Job job = jobs.getIfPresent(id);
-        if (job == null || !job.tenant.equals(tenant)) throw GatewayException.notFound("No batch with id '" + id + "'.");
+        if (job == null || !job.owner.tenant().equals(tenant)) throw GatewayException.notFound("No batch with id '" + id + "'.");
         return job;
     }
 
@@ -207,7 +211,7 @@ public final class BatchService implements AutoCloseable {
             job.results = List.copyOf(results);
             for (int i = 0; job.notify && i < job.items.size(); i++) {
                 Result r = job.results.get(i);
-                if (r.reply() != null) listener.completed(job.id, job.tenant, job.feature, r.customId(), job.items.get(i).request(), r.reply());
+                if (r.reply() != null) listener.completed(job.id, job.owner, job.feature, r.customId(), job.items.get(i).request(), r.reply());
             }
         }
     }

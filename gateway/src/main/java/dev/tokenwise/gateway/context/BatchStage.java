@@ -45,7 +45,7 @@ public final class BatchStage implements Stage {
                     .type("invalid_request_error").code("deferrable_request").param(HEADER).build();
         }
         String job = service.submit(Map.of("request-1", ex.request().withField("stream", null).withField("stream_options", null)),
-                ex.principal().tenant(), ex.feature(), false);
+                ex.principal(), ex.feature(), false);
         long deadline = nanoTime.getAsLong() + b.waitTimeoutMs() * 1_000_000L;
         while (!service.done(job, ex.principal().tenant())) {
             if (nanoTime.getAsLong() > deadline) {

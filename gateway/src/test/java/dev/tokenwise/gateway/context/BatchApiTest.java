@@ -7,6 +7,7 @@ import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.config.GatewayConfig;
 import dev.tokenwise.gateway.config.ModelConfig;
 import dev.tokenwise.gateway.keys.KeyStore;
+import dev.tokenwise.gateway.ledger.LedgerQuery;
 import dev.tokenwise.gateway.testing.TestGateway;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
@@ -67,7 +68,8 @@ class BatchApiTest {
     void with_keys_a_batch_job_needs_a_key_and_belongs_to_its_tenant() throws Exception {
         try (TestGateway gw = TestGateway.start(config(""))) {
             KeyStore store = gw.gateway().keys().store();
-            Map<String, String> acme = Map.of("Authorization", "Bearer " + store.create("acme-app", "acme", null, null).secret());
+            KeyStore.Created acmeKey = store.create("acme-app", "acme", null, null);
+            Map<String, String> acme = Map.of("Authorization", "Bearer " + acmeKey.secret());
             Map<String, String> acmeOther = Map.of("x-api-key", store.create("acme-ops", "acme", null, null).secret());
             Map<String, String> globex = Map.of("Authorization", "Bearer " + store.create("globex-app", "globex", null, null).secret());
             String body = """
@@ -98,6 +100,11 @@ class BatchApiTest {
             HttpResponse<String> results = gw.get("/tokenwise/batches/" + id + "/results", acme);
             assertThat(results.statusCode()).isEqualTo(200);
             assertThat(TestGateway.json(results).at("/data/0/response/choices/0/message/content").asText()).contains("great shoes");
+
+            // the finished request is charged to the key that submitted the job
+            gw.gateway().ledger().flush();
+            assertThat(gw.gateway().ledger().store().query().groupBy(LedgerQuery.Dimension.KEY, LedgerQuery.Filter.ALL.withTenant("acme")))
+                    .extracting(LedgerQuery.Group::key).containsExactly(acmeKey.key().id());
         }
     }
 

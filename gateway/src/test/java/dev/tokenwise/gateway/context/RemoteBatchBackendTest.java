@@ -7,6 +7,7 @@ import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.core.wire.Message;
 import dev.tokenwise.gateway.config.ModelConfig;
+import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import dev.tokenwise.gateway.provider.mock.MockProvider;
 import java.util.LinkedHashMap;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /** The OpenAI Batch and Anthropic Message Batches adapters against a scripted upstream. */
 class RemoteBatchBackendTest {
+    private static final Principal OWNER = new Principal("key-1", "reviews-app", "t1");
+
     private MockWebServer server;
     private BatchService service;
     private final List<String> listened = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -76,7 +79,7 @@ class RemoteBatchBackendTest {
         server.enqueue(new MockResponse().setBody("{\"id\":\"r2\",\"custom_id\":\"b\",\"response\":{\"status_code\":400,\"body\":"
                 + "{\"error\":{\"message\":\"bad request\"}}},\"error\":null}\n"));
 
-        String job = service.submit(new LinkedHashMap<>(Map.of("a", ask("gpt-4o-mini", "I love it"))) {{ put("b", ask("gpt-4o-mini", "meh")); }}, "t1", "reviews");
+        String job = service.submit(new LinkedHashMap<>(Map.of("a", ask("gpt-4o-mini", "I love it"))) {{ put("b", ask("gpt-4o-mini", "meh")); }}, OWNER, "reviews");
         RecordedRequest upload = take();
         assertThat(upload.getPath()).isEqualTo("/v1/files");
         assertThat(upload.getHeader("Authorization")).isEqualTo("Bearer sk-test");
@@ -133,7 +136,7 @@ class RemoteBatchBackendTest {
         Map<String, ChatRequest> items = new LinkedHashMap<>();
         items.put("x", ask("claude-3-haiku", "Awful"));
         items.put("y", ask("claude-3-haiku", "Too long"));
-        String job = service.submit(items, "t1", "reviews");
+        String job = service.submit(items, OWNER, "reviews");
         RecordedRequest create = take();
         assertThat(create.getPath()).isEqualTo("/v1/messages/batches");
         assertThat(create.getHeader("x-api-key")).isEqualTo("ak-test");
@@ -164,7 +167,7 @@ class RemoteBatchBackendTest {
     @Test
     void an_upstream_failure_on_submit_is_a_gateway_error_naming_the_provider() {
         server.enqueue(new MockResponse().setResponseCode(401).setBody("{\"error\":{\"message\":\"invalid api key\"}}"));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.submit(Map.of("a", ask("gpt-4o-mini", "x")), "t1", null))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.submit(Map.of("a", ask("gpt-4o-mini", "x")), OWNER, null))
                 .isInstanceOf(dev.tokenwise.core.error.GatewayException.class)
                 .hasMessageContaining("openai batch API answered 401")
                 .hasMessageContaining("invalid api key");
