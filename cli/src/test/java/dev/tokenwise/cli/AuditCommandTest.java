@@ -3,6 +3,9 @@ package dev.tokenwise.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.tokenwise.core.wire.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -101,35 +104,12 @@ class AuditCommandTest {
         assertThat(run("audit", f.toString(), "--sample", "5").err()).contains("--sample needs --sample-out");
     }
 
-    static java.util.List<java.util.List<String>> parseCsv(String s) {
+    /** The sample file's rows, read by Jackson's CSV parser (RFC 4180: quoted commas, quotes and newlines). */
+    static java.util.List<java.util.List<String>> parseCsv(String s) throws java.io.IOException {
         java.util.List<java.util.List<String>> rows = new java.util.ArrayList<>();
-        java.util.List<String> row = new java.util.ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        boolean q = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (q) {
-                if (c == '"' && i + 1 < s.length() && s.charAt(i + 1) == '"') {
-                    f.append('"');
-                    i++;
-                } else if (c == '"') {
-                    q = false;
-                } else {
-                    f.append(c);
-                }
-            } else if (c == '"') {
-                q = true;
-            } else if (c == ',') {
-                row.add(f.toString());
-                f.setLength(0);
-            } else if (c == '\n') {
-                row.add(f.toString());
-                f.setLength(0);
-                rows.add(row);
-                row = new java.util.ArrayList<>();
-            } else {
-                f.append(c);
-            }
+        try (MappingIterator<String[]> it = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY)
+                .readerFor(String[].class).readValues(s)) {
+            while (it.hasNext()) rows.add(java.util.List.of(it.next()));
         }
         return rows;
     }

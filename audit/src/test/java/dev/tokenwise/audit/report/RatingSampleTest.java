@@ -2,6 +2,9 @@ package dev.tokenwise.audit.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.tokenwise.audit.Audit;
 import dev.tokenwise.audit.AuditOptions;
 import dev.tokenwise.audit.Progress;
@@ -59,36 +62,12 @@ class RatingSampleTest {
         assertThat(q.get("a")).isEqualTo(48);
     }
 
-    /** RFC 4180 parse (quoted fields with commas, quotes and newlines). */
-    static List<List<String>> parse(String s) {
+    /** The sample file's rows, read by Jackson's CSV parser (RFC 4180: quoted commas, quotes and newlines). */
+    static List<List<String>> parse(String s) throws java.io.IOException {
         List<List<String>> rows = new ArrayList<>();
-        List<String> row = new ArrayList<>();
-        StringBuilder f = new StringBuilder();
-        boolean q = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (q) {
-                if (c == '"' && i + 1 < s.length() && s.charAt(i + 1) == '"') {
-                    f.append('"');
-                    i++;
-                } else if (c == '"') {
-                    q = false;
-                } else {
-                    f.append(c);
-                }
-            } else if (c == '"') {
-                q = true;
-            } else if (c == ',') {
-                row.add(f.toString());
-                f.setLength(0);
-            } else if (c == '\n') {
-                row.add(f.toString());
-                f.setLength(0);
-                rows.add(row);
-                row = new ArrayList<>();
-            } else {
-                f.append(c);
-            }
+        try (MappingIterator<String[]> it = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY)
+                .readerFor(String[].class).readValues(s)) {
+            while (it.hasNext()) rows.add(List.of(it.next()));
         }
         return rows;
     }
