@@ -3,7 +3,6 @@ package dev.tokenwise.audit.find;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,7 +49,7 @@ public final class MinHash {
         }
         int n = sb.length();
         if (n > 0 && sb.charAt(n - 1) == ' ') sb.setLength(n - 1);
-        return sb.toString().toLowerCase(Locale.ROOT);
+        return sb.toString();
     }
 
     /** The MinHash signature of a text's character 3-grams (the text padded with a space each side). */
