@@ -11,8 +11,11 @@ import java.util.regex.Pattern;
 /**
  * The lexical facts about one question that decide whether two questions can share an answer:
  * its words, numbers, negations, capitalised names and question type. Computed once per text.
+ *
+ * @param tokens the lower-cased tokens as written ("what's" is one token)
+ * @param words the tokens with contractions written out ("what", "is"): the same-words rule compares these
  */
-public record TextSignals(List<String> tokens, Set<String> contentWords, Set<String> numbers,
+public record TextSignals(List<String> tokens, List<String> words, Set<String> contentWords, Set<String> numbers,
                           boolean negated, Set<String> entities, String questionType) {
 
     private static final Pattern TOKEN = Pattern.compile("[\\p{L}\\p{N}]+(?:'[\\p{L}]+)?");
@@ -42,7 +45,7 @@ public record TextSignals(List<String> tokens, Set<String> contentWords, Set<Str
      * is "what is", "can't" is "can not"): the rule that serves a hit without asking the model.
      */
     public boolean sameWords(TextSignals other) {
-        return !tokens.isEmpty() && expanded(tokens).equals(expanded(other.tokens));
+        return !words.isEmpty() && words.equals(other.words);
     }
 
     private static List<String> expanded(List<String> tokens) {
@@ -116,7 +119,7 @@ public record TextSignals(List<String> tokens, Set<String> contentWords, Set<Str
         while (n.find()) numbers.add(n.group().replace(",", ""));
         for (String t : tokens) if (NUMBER_WORDS.contains(t)) numbers.add(t);
         String qtype = questionType(tokens);
-        return new TextSignals(List.copyOf(tokens), Set.copyOf(content), Set.copyOf(numbers), negated,
+        return new TextSignals(List.copyOf(tokens), List.copyOf(expanded(tokens)), Set.copyOf(content), Set.copyOf(numbers), negated,
                 Set.copyOf(entities), qtype);
     }
 

@@ -259,8 +259,9 @@ public final class CacheEvaluation {
         return sorted[(int) Math.ceil(p * (sorted.length - 1))] / 1000;
     }
 
+    /** The text as the same-words rule sees it: lower case, no punctuation, contractions written out. */
     private static String normal(String s) {
-        return String.join(" ", TextSignals.of(s).tokens());
+        return String.join(" ", TextSignals.of(s).words());
     }
 
     static double round(double v) {
