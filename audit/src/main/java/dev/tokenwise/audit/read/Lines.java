@@ -11,8 +11,6 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -34,9 +32,9 @@ final class Lines {
      */
     static Stream<LogRecord> map(Path file, ReadProblems problems, BiFunction<Long, String, LogRecord> parse) throws IOException {
         BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        Prefetch prefetch = new Prefetch(r, file);
         Iterator<LogRecord> it = new Iterator<>() {
             private final ArrayDeque<LogRecord> ready = new ArrayDeque<>();
+            private long lineNo;
             private boolean eof;
 
             @Override
@@ -52,61 +50,14 @@ final class Lines {
             }
 
             private void fill() {
-                Batch b = prefetch.take();
-                if (b.last()) eof = true;
-                int n = b.size();
-                Object[] out = new Object[n];
-                IntStream.range(0, n).parallel().forEach(i -> {
-                    try {
-                        out[i] = parse.apply(b.numbers()[i], b.lines()[i]);
-                    } catch (RuntimeException e) {
-                        out[i] = new Failure(message(e));
-                    }
-                });
-                for (int i = 0; i < n; i++) {
-                    if (out[i] instanceof Failure f) problems.add(file, b.numbers()[i], f.message());
-                    else if (out[i] != null) ready.add((LogRecord) out[i]);
-                }
-            }
-        };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false).onClose(() -> {
-            prefetch.stop();
-            try {
-                r.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
-
-    /** Numbered non-blank lines read together; {@code last} marks the end of the file. */
-    private record Batch(String[] lines, long[] numbers, int size, boolean last) {}
-
-    /**
-     * Reads and decodes the next batches on a thread of its own while the current one is parsed,
-     * so the file's decoding overlaps the parsing and loading instead of adding to it.
-     */
-    private static final class Prefetch {
-        private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(2);
-        private final Thread thread;
-        private volatile boolean stopped;
-
-        Prefetch(BufferedReader r, Path file) {
-            thread = Thread.ofPlatform().daemon().name("tokenwise-read-" + file.getFileName()).start(() -> run(r));
-        }
-
-        private void run(BufferedReader r) {
-            long lineNo = 0;
-            try {
-                boolean last = false;
-                while (!last && !stopped) {
-                    String[] lines = new String[BATCH];
-                    long[] numbers = new long[BATCH];
-                    int n = 0;
+                String[] lines = new String[BATCH];
+                long[] numbers = new long[BATCH];
+                int n = 0;
+                try {
                     while (n < BATCH) {
                         String l = r.readLine();
                         if (l == null) {
-                            last = true;
+                            eof = true;
                             break;
                         }
                         lineNo++;
@@ -114,41 +65,30 @@ final class Lines {
                         lines[n] = l;
                         numbers[n++] = lineNo;
                     }
-                    queue.put(new Batch(lines, numbers, n, last));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
+                Object[] out = new Object[n];
+                IntStream.range(0, n).parallel().forEach(i -> {
+                    try {
+                        out[i] = parse.apply(numbers[i], lines[i]);
+                    } catch (RuntimeException e) {
+                        out[i] = new Failure(message(e));
+                    }
+                });
+                for (int i = 0; i < n; i++) {
+                    if (out[i] instanceof Failure f) problems.add(file, numbers[i], f.message());
+                    else if (out[i] != null) ready.add((LogRecord) out[i]);
+                }
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED), false).onClose(() -> {
+            try {
+                r.close();
             } catch (IOException e) {
-                put(new UncheckedIOException(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                put(e);
+                throw new UncheckedIOException(e);
             }
-        }
-
-        private void put(RuntimeException e) {
-            try {
-                queue.put(e);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        Batch take() {
-            Object o;
-            try {
-                o = queue.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading", e);
-            }
-            if (o instanceof RuntimeException e) throw e;
-            return (Batch) o;
-        }
-
-        void stop() {
-            stopped = true;
-            thread.interrupt();
-        }
+        });
     }
 
     static String message(Throwable e) {
