@@ -10,6 +10,7 @@ import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.cache.CacheConfig;
 import dev.tokenwise.gateway.cache.ResponseCache;
 import dev.tokenwise.gateway.cache.SemanticCache;
+import dev.tokenwise.gateway.cache.SemanticIndex;
 import dev.tokenwise.gateway.pipeline.Applied;
 import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Reply;
@@ -72,8 +73,10 @@ public final class CacheStage implements Stage {
                 namespace = CacheKey.semanticNamespace(tenant, route, request);
                 vector = semantic.embed(question);
                 threshold = s.semanticThreshold() != null ? s.semanticThreshold() : semantic.defaultThreshold();
-                SemanticCache.Best best = semantic.best(namespace, question, vector, clock.millis());
+                long now = clock.millis();
+                SemanticCache.Best best = semantic.best(namespace, question, vector, now);
                 if (best != null && best.hit(threshold)) {
+                    promote(key, best.candidate(), s, now);
                     return serve(ex, best.candidate().payload(), HIT_SEMANTIC, new Applied(Applied.CACHE_SEMANTIC,
                             String.format(Locale.ROOT, "score %.3f, cosine %.3f", best.score(), best.candidate().cosine())));
                 }
@@ -88,6 +91,19 @@ public final class CacheStage implements Stage {
             if (namespace != null) semantic.add(namespace, question, vector, value, clock.millis() + ttl.toMillis());
         }
         return reply.withCacheStatus(MISS);
+    }
+
+    /**
+     * Copies a verified semantic hit into the exact store under this request's own exact key, so
+     * the next identical request is an exact hit without an embedding and an index search. The
+     * key is the tenant's and route's like any exact key, and the copy lives no longer than the
+     * semantic entry it came from (nor than the route's TTL). Routes without the exact cache
+     * ({@code key == null}) keep no copy.
+     */
+    private void promote(String key, SemanticIndex.Candidate hit, CacheConfig.Settings s, long nowMillis) {
+        if (key == null) return;
+        long remaining = Math.min(hit.expiresAtMillis() - nowMillis, Duration.ofSeconds(s.ttlSeconds()).toMillis());
+        if (remaining > 0) cache.exact().put(key, hit.payload(), Duration.ofMillis(remaining));
     }
 
     /** A cached answer with a fresh id and timestamp, sent as a stream when the client asked for one. */
