@@ -5,9 +5,11 @@ import dev.tokenwise.gateway.cache.ResponseCache;
 import dev.tokenwise.gateway.config.ConfigException;
 import dev.tokenwise.gateway.config.GatewayConfig;
 import dev.tokenwise.gateway.context.ContextStages;
+import dev.tokenwise.gateway.context.JdbcBatchJournal;
 import dev.tokenwise.gateway.dashboard.DashboardRoutes;
 import dev.tokenwise.gateway.dashboard.KeyBudgets;
 import dev.tokenwise.gateway.keys.AdminRoutes;
+import dev.tokenwise.gateway.keys.BudgetGuard;
 import dev.tokenwise.gateway.keys.Keys;
 import dev.tokenwise.gateway.ledger.BatchingLedger;
 import dev.tokenwise.gateway.ledger.LedgerQuery;
@@ -252,15 +254,18 @@ public final class Gateway implements AutoCloseable {
             stages.add(new MetricsStage(observe.metrics(), observe.requestLog(), prices, nanoTime));
             accounting = new AccountingStage(prices, ledger, nanoTime);
             stages.add(accounting);
-            stages.add(new BudgetStage(keys.store(), keys.budgets(), prices, clock, config.keys(), config.models().keySet()));
+            BudgetGuard budget = new BudgetGuard(keys.store(), keys.budgets(), prices, clock, config.keys(), config.models().keySet());
+            stages.add(new BudgetStage(budget));
             ResponseCache cache = open(ResponseCache.from(config.cache(), Path.of(config.server().dataDir()), nanoTime::getAsLong));
             stages.add(new CacheStage(cache, clock));
             stages.add(routing);
-            // finished batch-job requests are priced and recorded by the same accounting stage
+            // batch-job requests are reserved by the same budget rules, recorded by the same accounting
+            // stage when they finish, and kept across restarts in the key store's database
             context = open(ContextStages.create(config.context(), registry, clock, nanoTime, env,
                     (job, owner, feature, id, request, reply) -> accounting.handle(Exchange.create(job + "/" + id,
                             clock.instant(), nanoTime.getAsLong(), request, Map.of("x-tokenwise-feature", feature), null)
-                            .withPrincipal(owner), ex -> reply)));
+                            .withPrincipal(owner), ex -> reply), budget,
+                    new JdbcBatchJournal(keys.dataSource(), JdbcBatchJournal.nodeId(Path.of(config.server().dataDir())))));
             stages.addAll(context.stages());
             stages.add(new ResilienceStage(config.resilience(), new CircuitBreaker(config.resilience().breakerFailures(),
                     config.resilience().breakerOpenMs(), clock), sleeper, random));

@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * The batch job API: {@code POST /v1/tokenwise/batches} (submit), {@code GET
- * /v1/tokenwise/batches/{id}} (status) and {@code GET /v1/tokenwise/batches/{id}/results}.
+ * /v1/tokenwise/batches} (the tenant's jobs), {@code GET /v1/tokenwise/batches/{id}} (status) and
+ * {@code GET /v1/tokenwise/batches/{id}/results}.
  */
 final class BatchApi {
     static final int MAX_REQUESTS = 10_000;
@@ -30,6 +31,7 @@ final class BatchApi {
 
     void register(Javalin app) {
         app.post("/v1/tokenwise/batches", this::submit);
+        app.get("/v1/tokenwise/batches", this::list);
         app.get("/v1/tokenwise/batches/{id}", ctx -> json(ctx, 200, service.status(ctx.pathParam("id"), tenant(ctx))));
         app.get("/v1/tokenwise/batches/{id}/results", this::results);
     }
@@ -78,6 +80,24 @@ final class BatchApi {
         Principal owner = authenticate.apply(ctx::header);
         String id = service.submit(items, owner, ctx.header("x-tokenwise-feature"));
         json(ctx, 200, service.status(id, owner.tenant()));
+    }
+
+    /** The caller's tenant's jobs, newest first ({@code ?limit=}, default 20, at most 100). */
+    private void list(Context ctx) {
+        String tenant = tenant(ctx);
+        String l = ctx.queryParam("limit");
+        int limit;
+        try {
+            limit = l == null ? 20 : Integer.parseInt(l.strip());
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > 100) throw GatewayException.invalidRequest("'limit' must be an integer in 1..100, was '" + l + "'.", "limit");
+        ObjectNode root = Json.object();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        service.list(tenant, limit).forEach(data::add);
+        json(ctx, 200, root);
     }
 
     private void results(Context ctx) {

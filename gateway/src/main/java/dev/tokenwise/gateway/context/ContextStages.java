@@ -1,5 +1,6 @@
 package dev.tokenwise.gateway.context;
 
+import dev.tokenwise.gateway.keys.BudgetGuard;
 import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
@@ -29,15 +30,20 @@ public final class ContextStages implements AutoCloseable {
         this.batches = batches;
     }
 
+    /**
+     * @param budget the keys' budget rules, applied to each request of a batch job
+     * @param journal where batch jobs are kept across restarts
+     */
     public static ContextStages create(ContextConfig config, ModelRegistry registry, InstantSource clock,
-                                       LongSupplier nanoTime, Function<String, String> env, BatchService.Listener listener) {
+                                       LongSupplier nanoTime, Function<String, String> env, BatchService.Listener listener,
+                                       BudgetGuard budget, BatchJournal journal) {
         LengthMonitor monitor = new LengthMonitor();
         OkHttpClient http = new OkHttpClient.Builder().connectTimeout(Duration.ofSeconds(10))
                 .readTimeout(Duration.ofMinutes(5)).build();
         BatchHttp batchHttp = new BatchHttp(http, env);
         BatchService batches = new BatchService(registry,
                 Map.of("openai", new OpenAiBatchBackend(batchHttp), "anthropic", new AnthropicBatchBackend(batchHttp, clock)),
-                new LocalBatchBackend(), clock, listener);
+                new LocalBatchBackend(), clock, listener, budget, journal);
         List<Stage> stages = new ArrayList<>();
         if (config.any(r -> r.dedup() != null)) stages.add(new DedupStage(config));
         if (config.any(r -> r.trim() != null)) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import javax.sql.DataSource;
 
 /**
  * Keys and budget counters in SQL: a SQLite file (embedded default) or PostgreSQL (shared by
@@ -78,6 +79,10 @@ final class JdbcKeyStore implements KeyStore, BudgetLedger, AutoCloseable {
             ds.close();
             throw new IllegalStateException("cannot open the key store at " + redact(jdbcUrl) + ": " + e.getMessage(), e);
         }
+    }
+
+    DataSource dataSource() {
+        return ds;
     }
 
     static JdbcKeyStore open(String jdbcUrl, InstantSource clock) {

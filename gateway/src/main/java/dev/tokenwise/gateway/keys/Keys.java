@@ -2,6 +2,7 @@ package dev.tokenwise.gateway.keys;
 
 import dev.tokenwise.gateway.config.GatewayConfig;
 import java.time.InstantSource;
+import javax.sql.DataSource;
 
 /**
  * The key store and the budget ledger of one gateway (or of the {@code keys} command), opened from
@@ -34,6 +35,9 @@ public final class Keys implements AutoCloseable {
     public KeyStore store() { return store; }
 
     public BudgetLedger budgets() { return ledger; }
+
+    /** The key store's database (SQLite file or PostgreSQL), for other small tables of the gateway. */
+    public DataSource dataSource() { return store.dataSource(); }
 
     @Override
     public void close() {

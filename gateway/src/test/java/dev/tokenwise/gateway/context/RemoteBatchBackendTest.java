@@ -21,6 +21,8 @@ import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Path;
 
 /** The OpenAI Batch and Anthropic Message Batches adapters against a scripted upstream. */
 class RemoteBatchBackendTest {
@@ -162,6 +164,52 @@ class RemoteBatchBackendTest {
         assertThat(usage.completionTokens()).isEqualTo(2);
         assertThat(reply.calls().get(0).discount()).isEqualTo(0.5);
         assertThat(results.get(1).error().getMessage()).isEqualTo("too long");
+    }
+
+    @Test
+    void a_provider_batch_still_running_at_a_restart_is_polled_again_by_the_next_process(@TempDir Path dir) throws Exception {
+        org.sqlite.SQLiteDataSource db = new org.sqlite.SQLiteDataSource();
+        db.setUrl("jdbc:sqlite:" + dir.resolve("keys.db"));
+        server.enqueue(json("{\"id\":\"msgbatch_7\",\"type\":\"message_batch\",\"processing_status\":\"in_progress\"}"));
+        String job;
+        try (BatchService before = journaled(db, new java.util.ArrayList<>())) {
+            job = before.submit(Map.of("x", ask("claude-3-haiku", "Awful")), OWNER, "reviews");
+            assertThat(take().getPath()).isEqualTo("/v1/messages/batches");
+        }
+
+        String ended = "{\"id\":\"msgbatch_7\",\"type\":\"message_batch\",\"processing_status\":\"ended\",\"results_url\":\""
+                + server.url("/v1/messages/batches/msgbatch_7/results") + "\"}";
+        server.enqueue(json(ended));
+        server.enqueue(json(ended));
+        server.enqueue(new MockResponse().setBody("{\"custom_id\":\"x\",\"result\":{\"type\":\"succeeded\",\"message\":{\"id\":\"msg_1\","
+                + "\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"negative\"}],"
+                + "\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}}\n"));
+        List<String> heard = new java.util.ArrayList<>();
+        try (BatchService after = journaled(db, heard)) {
+            assertThat(after.list("t1", 10)).extracting(n -> n.path("id").asText()).containsExactly(job);
+            assertThat(after.done(job, "t1")).isTrue();
+            assertThat(take().getPath()).isEqualTo("/v1/messages/batches/msgbatch_7");
+            assertThat(after.results(job, "t1").get(0).reply().response().text()).isEqualTo("negative");
+            assertThat(heard).containsExactly("x");
+        }
+        // and the finished job is served from the journal by a third process without asking the provider
+        try (BatchService third = journaled(db, heard)) {
+            assertThat(third.results(job, "t1").get(0).reply().response().text()).isEqualTo("negative");
+            assertThat(third.results(job, "t1").get(0).reply().calls().get(0).discount()).isEqualTo(0.5);
+            assertThat(heard).containsExactly("x");
+        }
+    }
+
+    private BatchService journaled(javax.sql.DataSource db, List<String> heard) {
+        Map<String, ModelConfig> models = new LinkedHashMap<>();
+        String base = server.url("/v1").toString();
+        models.put("claude-3-haiku", new ModelConfig("anthropic", "claude-3-haiku-20240307", base, "ANTHROPIC_KEY", "small", null));
+        MockProvider unused = new MockProvider(StageHarness.CLOCK);
+        ModelRegistry registry = new ModelRegistry(models, Map.of("anthropic", unused));
+        BatchHttp http = new BatchHttp(new OkHttpClient(), Map.of("ANTHROPIC_KEY", "ak-test")::get);
+        return new BatchService(registry, Map.of("anthropic", new AnthropicBatchBackend(http, StageHarness.CLOCK)),
+                new LocalBatchBackend(), StageHarness.CLOCK, (j, owner, feature, id, req, reply) -> heard.add(id), null,
+                new JdbcBatchJournal(db, "node-a"));
     }
 
     @Test
