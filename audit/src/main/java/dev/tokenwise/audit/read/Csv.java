@@ -1,147 +1,132 @@
 package dev.tokenwise.audit.read;
 
-import java.io.BufferedReader;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import java.io.Closeable;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.Objects;
-import java.util.Spliterators;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
-/** A small RFC 4180 reader: quoted fields may hold commas, doubled quotes and newlines; rows keep their first line number. */
-final class Csv implements Iterator<Csv.Row> {
-    record Row(long line, List<String> fields) {}
+/**
+ * CSV rows read by Jackson's streaming CSV parser (RFC 4180: quoted fields may hold commas, doubled
+ * quotes and newlines), each with the line it starts on; blank lines are skipped. One row is held
+ * at a time, so a log of any length reads in constant memory.
+ */
+final class Csv implements Closeable {
+    /**
+     * One row: its fields, or those read before {@code error} when the parser could not read it
+     * (an unterminated quote, text after a closing quote).
+     */
+    record Row(long line, List<String> fields, String error) {}
 
-    private final BufferedReader in;
-    private long lineNo = 1;
-    private Row next;
-    private boolean done;
+    /**
+     * How the data rows under a header become records.
+     *
+     * @param width the number of fields a row must have
+     * @param names how the expected columns are named in the width message
+     * @param parse a row's line number and fields to a record (throws on a bad row)
+     */
+    record Columns(int width, String names, BiFunction<Long, List<String>, LogRecord> parse) {}
 
-    Csv(BufferedReader in) {
-        this.in = in;
+    private static final CsvMapper MAPPER = CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+
+    private final JsonParser parser;
+    private boolean broken;
+
+    private Csv(Reader in) throws IOException {
+        // without a schema each row comes as an array of strings
+        this.parser = MAPPER.createParser(in);
     }
 
-    @Override
-    public boolean hasNext() {
-        if (next == null && !done) next = readRow();
-        return next != null;
-    }
-
-    @Override
-    public Row next() {
-        if (!hasNext()) throw new NoSuchElementException();
-        Row r = next;
-        next = null;
-        return r;
-    }
-
-    private Row readRow() {
+    /** The next row, or null at the end (or after a row the parser could not get past). */
+    Row next() {
+        if (broken) return null;
         try {
-            int c = in.read();
-            while (c == '\n' || c == '\r') { // blank lines
-                if (c == '\n') lineNo++;
-                c = in.read();
-            }
-            if (c == -1) {
-                done = true;
-                return null;
-            }
-            long start = lineNo;
+            if (parser.nextToken() == null) return null;
+            long line = parser.currentLocation().getLineNr(); // the parser has not read past the row's start yet
             List<String> fields = new ArrayList<>();
-            StringBuilder f = new StringBuilder();
-            boolean quoted = false;
-            boolean wasQuoted = false;
-            while (true) {
-                if (c == -1) {
-                    if (quoted) {
-                        fields.add(f.toString());
-                        fields.add(null); // marks an unterminated quote
-                        return new Row(start, fields);
-                    }
-                    fields.add(f.toString());
-                    return new Row(start, fields);
-                }
-                char ch = (char) c;
-                if (quoted) {
-                    if (ch == '"') {
-                        in.mark(1);
-                        int d = in.read();
-                        if (d == '"') {
-                            f.append('"');
-                        } else {
-                            quoted = false;
-                            if (d != -1) in.reset();
-                        }
-                    } else {
-                        if (ch == '\n') lineNo++;
-                        f.append(ch);
-                    }
-                } else if (ch == '"' && f.isEmpty() && !wasQuoted) {
-                    quoted = true;
-                    wasQuoted = true;
-                } else if (ch == ',') {
-                    fields.add(f.toString());
-                    f.setLength(0);
-                    wasQuoted = false;
-                } else if (ch == '\n' || ch == '\r') {
-                    if (ch == '\r') {
-                        in.mark(1);
-                        if (in.read() != '\n') in.reset();
-                    }
-                    lineNo++;
-                    fields.add(f.toString());
-                    return new Row(start, fields);
-                } else {
-                    f.append(ch);
-                }
-                c = in.read();
+            try {
+                while (parser.nextToken() == JsonToken.VALUE_STRING) fields.add(parser.getText());
+                return new Row(line, fields, null);
+            } catch (JsonProcessingException e) {
+                skipRow();
+                return new Row(line, fields, "unreadable CSV row: " + e.getOriginalMessage());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /**
-     * The data rows of {@code csv} (header already read) as records. A row with an unterminated quote,
-     * a width other than {@code width}, or that {@code parse} throws on goes to {@code problems};
-     * closing the stream closes {@code in}.
-     *
-     * @param columns how the expected columns are named in the width message
-     */
-    static Stream<LogRecord> records(Csv csv, BufferedReader in, Path file, ReadProblems problems, int width, String columns,
-                                     BiFunction<Long, List<String>, LogRecord> parse) {
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(csv, 0), false).map(row -> {
-            try {
-                List<String> f = row.fields();
-                if (f.contains(null)) throw new IllegalArgumentException("unterminated quoted field");
-                if (f.size() != width) {
-                    throw new IllegalArgumentException("expected " + width + " fields (" + columns + "), got " + f.size());
-                }
-                return parse.apply(row.line(), f);
-            } catch (RuntimeException e) {
-                problems.add(file, row.line(), Lines.message(e));
-                return null;
-            }
-        }).filter(Objects::nonNull).onClose(() -> {
-            try {
-                in.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    /** Moves past the rest of a row the parser failed on; a second failure in it ends the file. */
+    private void skipRow() throws IOException {
+        try {
+            JsonToken t;
+            do {
+                t = parser.nextToken();
+            } while (t != null && t != JsonToken.END_ARRAY);
+        } catch (JsonProcessingException e) {
+            broken = true;
+        }
     }
 
-    /** Splits one line (no embedded newlines) for format detection. */
+    @Override
+    public void close() throws IOException {
+        parser.close();
+    }
+
+    /**
+     * The records of a CSV file: {@code header} turns the first row into the columns of the rest
+     * (or throws for a header it does not read). A data row that the parser cannot read, that has a
+     * width other than the header's, or that {@code parse} throws on goes to {@code problems} with
+     * its line number. Closing the stream closes the file.
+     */
+    static Stream<LogRecord> records(Path file, ReadProblems problems, Function<List<String>, Columns> header) throws IOException {
+        Csv csv = new Csv(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+        try {
+            Row first = csv.next();
+            if (first == null) {
+                csv.close();
+                return Stream.empty();
+            }
+            Columns columns = header.apply(first.fields());
+            return RowStream.of(emit -> {
+                Row row = csv.next();
+                if (row == null) return false;
+                try {
+                    if (row.error() != null) throw new IllegalArgumentException(row.error());
+                    if (row.fields().size() != columns.width()) {
+                        throw new IllegalArgumentException("expected " + columns.width() + " fields (" + columns.names() + "), got "
+                                + row.fields().size());
+                    }
+                    emit.accept(columns.parse().apply(row.line(), row.fields()));
+                } catch (RuntimeException e) {
+                    problems.add(file, row.line(), Lines.message(e));
+                }
+                return true;
+            }, csv);
+        } catch (RuntimeException e) {
+            csv.close();
+            throw e;
+        }
+    }
+
+    /** The fields of one line (format detection reads a file's first line). */
     static List<String> splitLine(String line) {
-        try (BufferedReader r = new BufferedReader(new java.io.StringReader(line))) {
-            Csv c = new Csv(r);
-            return c.hasNext() ? c.next().fields() : List.of();
+        try (Csv csv = new Csv(new StringReader(line))) {
+            Row row = csv.next();
+            return row == null ? List.of() : row.fields();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

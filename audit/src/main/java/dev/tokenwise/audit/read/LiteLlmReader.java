@@ -118,18 +118,13 @@ final class LiteLlmReader implements LogReader {
     }
 
     private Stream<LogRecord> csv(Path file, ReadProblems problems) throws IOException {
-        BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        Csv csv = new Csv(r);
-        if (!csv.hasNext()) {
-            r.close();
-            return Stream.empty();
-        }
-        List<String> raw = csv.next().fields();
-        List<String> h = raw.stream().map(s -> s == null ? "" : s.strip()).toList();
-        return Csv.records(csv, r, file, problems, h.size(), "LiteLLM spend log columns", (line, f) -> {
-            ObjectNode n = JsonNodeFactory.instance.objectNode();
-            for (int i = 0; i < h.size(); i++) n.put(h.get(i), f.get(i));
-            return fromJson(line, n);
+        return Csv.records(file, problems, header -> {
+            List<String> h = header.stream().map(String::strip).toList();
+            return new Csv.Columns(h.size(), "LiteLLM spend log columns", (line, f) -> {
+                ObjectNode n = JsonNodeFactory.instance.objectNode();
+                for (int i = 0; i < h.size(); i++) n.put(h.get(i), f.get(i));
+                return fromJson(line, n);
+            });
         });
     }
 

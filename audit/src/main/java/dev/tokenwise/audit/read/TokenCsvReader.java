@@ -1,9 +1,6 @@
 package dev.tokenwise.audit.read;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -33,30 +30,25 @@ final class TokenCsvReader implements LogReader {
 
     @Override
     public Stream<LogRecord> read(Path file, ReadOptions options, ReadProblems problems) throws IOException {
-        BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        Csv csv = new Csv(r);
-        if (!csv.hasNext()) {
-            r.close();
-            return Stream.empty();
-        }
-        List<String> h = lower(csv.next().fields());
-        int t = index(h, TIME);
-        int in = index(h, IN);
-        int out = index(h, OUT);
-        int model = h.indexOf("model");
-        int feature = h.indexOf("feature");
-        int max = h.indexOf("max_tokens");
-        if (in < 0 || out < 0) {
-            r.close();
-            throw new LogFormatException(file + ": line 1: expected a CSV header with input and output token columns "
-                    + "(e.g. TIMESTAMP,ContextTokens,GeneratedTokens), got: " + String.join(",", h));
-        }
-        return Csv.records(csv, r, file, problems, h.size(), String.join(",", h), (line, f) -> {
-            Instant time = t >= 0 ? Times.parse(f.get(t)) : Instant.EPOCH;
-            String m = model >= 0 && !f.get(model).isBlank() ? f.get(model) : options.assumeModel();
-            return new LogRecord(line, time, m, feature >= 0 ? f.get(feature) : null, null, null, null, 0,
-                    Long.parseLong(f.get(in).strip()), 0, Long.parseLong(f.get(out).strip()),
-                    max >= 0 && !f.get(max).isBlank() ? Long.parseLong(f.get(max).strip()) : -1, false, null, 0, 0);
+        return Csv.records(file, problems, header -> {
+            List<String> h = lower(header);
+            int t = index(h, TIME);
+            int in = index(h, IN);
+            int out = index(h, OUT);
+            int model = h.indexOf("model");
+            int feature = h.indexOf("feature");
+            int max = h.indexOf("max_tokens");
+            if (in < 0 || out < 0) {
+                throw new LogFormatException(file + ": line 1: expected a CSV header with input and output token columns "
+                        + "(e.g. TIMESTAMP,ContextTokens,GeneratedTokens), got: " + String.join(",", h));
+            }
+            return new Csv.Columns(h.size(), String.join(",", h), (line, f) -> {
+                Instant time = t >= 0 ? Times.parse(f.get(t)) : Instant.EPOCH;
+                String m = model >= 0 && !f.get(model).isBlank() ? f.get(model) : options.assumeModel();
+                return new LogRecord(line, time, m, feature >= 0 ? f.get(feature) : null, null, null, null, 0,
+                        Long.parseLong(f.get(in).strip()), 0, Long.parseLong(f.get(out).strip()),
+                        max >= 0 && !f.get(max).isBlank() ? Long.parseLong(f.get(max).strip()) : -1, false, null, 0, 0);
+            });
         });
     }
 

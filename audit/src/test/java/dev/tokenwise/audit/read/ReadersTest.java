@@ -102,6 +102,26 @@ class ReadersTest {
     }
 
     @Test
+    void csv_rows_the_parser_cannot_read_are_reported_with_their_first_line_and_the_rows_after_them_are_read() throws Exception {
+        Path f = dir.resolve("quoted.csv");
+        Files.writeString(f, "timestamp,prompt_tokens,completion_tokens,feature\r\n"
+                + "2025-06-01T10:00:00Z,1,2,\"tag, with comma\"\r\n"
+                + "\r\n"
+                + "2025-06-01T10:00:01Z,3,4,\"say \"\"hi\"\"\nover two lines\"\r\n"
+                + "2025-06-01T10:00:02Z,5,6,\"closed\"then text\r\n"
+                + "2025-06-01T10:00:03Z,7,8,plain\r\n"
+                + "2025-06-01T10:00:04Z,9,10,\"never closed\n");
+        ReadProblems problems = new ReadProblems();
+        List<LogRecord> rows = read(f, LogFormat.TOKEN_CSV, problems);
+        assertThat(rows).extracting(LogRecord::line).containsExactly(2L, 4L, 7L);
+        assertThat(rows).extracting(LogRecord::feature).containsExactly("tag, with comma", "say \"hi\"\nover two lines", "plain");
+        assertThat(rows).extracting(LogRecord::outputTokens).containsExactly(2L, 4L, 8L);
+        assertThat(problems.problems()).extracting(ReadProblems.Problem::line).containsExactly(6L, 8L);
+        assertThat(problems.problems()).allSatisfy(p -> assertThat(p.message()).startsWith("unreadable CSV row: "));
+        assertThat(problems.problems().get(1).message()).containsIgnoringCase("quote");
+    }
+
+    @Test
     void litellm_csv_export_with_json_columns_and_embedded_newlines_is_read() throws Exception {
         Path f = dir.resolve("spend.csv");
         String messages = "[{\"\"role\"\":\"\"user\"\",\n\"\"content\"\":\"\"line one\\nline two\"\"}]";
