@@ -10,12 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * tokenwise's own ledger: the SQLite file the gateway writes (table {@code requests}, see the
@@ -40,46 +36,21 @@ final class LedgerReader implements LogReader {
                         "SELECT ts_ms, feature, key_id, requested_model, input_tokens, cached_tokens, output_tokens, status "
                                 + "FROM requests ORDER BY ts_ms");
                 ResultSet rs = s.executeQuery();
-                Iterator<LogRecord> it = new Iterator<>() {
-                    LogRecord next;
-                    boolean done;
-                    long row;
-
-                    @Override
-                    public boolean hasNext() {
-                        try {
-                            while (next == null && !done) {
-                                if (!rs.next()) {
-                                    done = true;
-                                    break;
-                                }
-                                row++;
-                                if (rs.getInt(8) >= 400) continue;
-                                next = new LogRecord(row, Instant.ofEpochMilli(rs.getLong(1)), rs.getString(4), rs.getString(2),
-                                        rs.getString(3), null, null, 0, rs.getLong(5), rs.getLong(6), rs.getLong(7), -1, false, null, 0, 0);
-                            }
-                        } catch (SQLException e) {
-                            problems.add(file, row, "unreadable ledger row: " + e.getMessage());
-                            done = true;
-                        }
-                        return next != null;
-                    }
-
-                    @Override
-                    public LogRecord next() {
-                        if (!hasNext()) throw new NoSuchElementException();
-                        LogRecord r = next;
-                        next = null;
-                        return r;
-                    }
-                };
-                return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, 0), false).onClose(() -> {
+                long[] row = {0};
+                return RowStream.of(emit -> {
                     try {
-                        c.close();
-                    } catch (SQLException ignored) {
-                        // read-only connection: nothing to lose
+                        if (!rs.next()) return false;
+                        row[0]++;
+                        if (rs.getInt(8) < 400) {
+                            emit.accept(new LogRecord(row[0], Instant.ofEpochMilli(rs.getLong(1)), rs.getString(4), rs.getString(2),
+                                    rs.getString(3), null, null, 0, rs.getLong(5), rs.getLong(6), rs.getLong(7), -1, false, null, 0, 0));
+                        }
+                        return true;
+                    } catch (SQLException e) {
+                        problems.add(file, row[0], "unreadable ledger row: " + e.getMessage());
+                        return false;
                     }
-                });
+                }, c);
             } catch (SQLException e) {
                 c.close();
                 throw new LogFormatException(file + ": a SQLite file, but not a tokenwise ledger (expected a 'requests' table "

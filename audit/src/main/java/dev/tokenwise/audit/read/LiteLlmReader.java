@@ -12,12 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * LiteLLM proxy spend logs ({@code LiteLLM_SpendLogs} rows) as exported by its UI/API: a JSON
@@ -72,49 +68,23 @@ final class LiteLlmReader implements LogReader {
     private Stream<LogRecord> jsonArray(Path file, ReadProblems problems) throws IOException {
         JsonParser p = STREAMING.createParser(Files.newBufferedReader(file, StandardCharsets.UTF_8));
         p.nextToken(); // START_ARRAY
-        Iterator<LogRecord> it = new Iterator<>() {
-            LogRecord next;
-            boolean done;
-
-            @Override
-            public boolean hasNext() {
-                while (next == null && !done) {
-                    try {
-                        JsonToken t = p.nextToken();
-                        if (t == null || t == JsonToken.END_ARRAY) {
-                            done = true;
-                            break;
-                        }
-                        long line = p.currentTokenLocation().getLineNr();
-                        JsonNode n = STREAMING.readTree(p);
-                        try {
-                            next = fromJson(line, n);
-                        } catch (RuntimeException e) {
-                            problems.add(file, line, Lines.message(e));
-                        }
-                    } catch (IOException e) {
-                        problems.add(file, p.currentLocation().getLineNr(), Lines.message(e) + " (rest of the file skipped)");
-                        done = true;
-                    }
-                }
-                return next != null;
-            }
-
-            @Override
-            public LogRecord next() {
-                if (!hasNext()) throw new NoSuchElementException();
-                LogRecord r = next;
-                next = null;
-                return r;
-            }
-        };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, 0), false).onClose(() -> {
+        return RowStream.of(emit -> {
             try {
-                p.close();
+                JsonToken t = p.nextToken();
+                if (t == null || t == JsonToken.END_ARRAY) return false;
+                long line = p.currentTokenLocation().getLineNr();
+                JsonNode n = STREAMING.readTree(p);
+                try {
+                    emit.accept(fromJson(line, n));
+                } catch (RuntimeException e) {
+                    problems.add(file, line, Lines.message(e));
+                }
+                return true;
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                problems.add(file, p.currentLocation().getLineNr(), Lines.message(e) + " (rest of the file skipped)");
+                return false;
             }
-        });
+        }, p);
     }
 
     private Stream<LogRecord> csv(Path file, ReadProblems problems) throws IOException {
