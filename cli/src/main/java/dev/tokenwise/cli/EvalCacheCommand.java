@@ -8,6 +8,7 @@ import dev.tokenwise.core.cache.PairNet;
 import dev.tokenwise.core.cache.VerifierModel;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.cache.Embedder;
+import dev.tokenwise.gateway.cache.SemanticModel;
 import dev.tokenwise.gateway.cache.eval.CacheEvaluation;
 import dev.tokenwise.gateway.cache.eval.EmbeddingFile;
 import dev.tokenwise.gateway.cache.eval.Progress;
@@ -52,9 +53,14 @@ final class EvalCacheCommand implements Runnable {
             description = "With --train: the default threshold is the lowest reaching this out-of-fold precision.")
     double targetPrecision;
 
-    @Option(names = "--embeddings", description = {"Remember embeddings in this file across runs (offline iteration only;",
-            "lookup latency then excludes embedding time, so measure latency without it)."})
-    Path embeddings;
+    @Option(names = "--embeddings", split = ",", description = {"Remember embeddings in this file across runs (offline iteration only;",
+            "lookup latency then excludes embedding time, so measure latency without it). One file per model of --embedding-model, comma-separated."})
+    List<Path> embeddings;
+
+    @Option(names = "--embedding-model", defaultValue = "minilm-l6-q",
+            description = {"Sentence-embedding model, as cache.semantic_model (minilm-l6-q, bge-small-en-v15-q, e5-small-v2-q); its bundled verifier is the default.",
+                    "Two models joined by '+' (e.g. minilm-l6-q+bge-small-en-v15-q) embed with both (vectors concatenated; needs --verifier or --train)."})
+    String embeddingModel;
 
     @Option(names = "--filler", defaultValue = "0", description = {"Add N synthetic entries (mixtures of inserted vectors) before querying,",
             "to measure lookup latency at a larger index size. They can only add false hits."})
@@ -104,12 +110,36 @@ final class EvalCacheCommand implements Runnable {
         if (folds < 2) throw new UserException("--folds must be >= 2, was " + folds);
         if (hidden < 1 || epochs < 1) throw new UserException("--hidden and --epochs must be >= 1");
         if (!Guards.NAMES.containsAll(hardGuards)) throw new UserException("--hard-guards must be among " + Guards.NAMES + ", was " + hardGuards);
-        EmbeddingFile remembered = embeddings == null ? null : new EmbeddingFile(Embedder.miniLm(), embeddings);
-        Embedder embedder = remembered != null ? remembered : Embedder.miniLm();
+        List<SemanticModel> models = new java.util.ArrayList<>();
+        for (String id : embeddingModel.split("\\+")) {
+            models.add(SemanticModel.byId(id.strip()).orElseThrow(() ->
+                    new UserException("--embedding-model must be one of " + SemanticModel.ids() + " (or two joined by '+'), was '" + embeddingModel + "'")));
+        }
+        for (SemanticModel m : models) {
+            if (!m.inBuild()) throw new UserException("--embedding-model " + m.id() + " is not in this build (build with the Maven profile embedding-models)");
+        }
+        if (models.size() > 2) throw new UserException("--embedding-model joins at most two models, was '" + embeddingModel + "'");
+        if (models.size() > 1 && verifier == null && train == null) throw new UserException("two embedding models need --verifier or --train");
+        if (embeddings != null && embeddings.size() != models.size()) {
+            throw new UserException("--embeddings needs one file per model of --embedding-model (" + models.size() + "), got " + embeddings.size());
+        }
+        List<EmbeddingFile> remembered = new java.util.ArrayList<>();
+        List<Embedder> parts = new java.util.ArrayList<>();
+        for (int k = 0; k < models.size(); k++) {
+            Embedder base = Embedder.of(models.get(k));
+            if (embeddings != null) {
+                EmbeddingFile file = new EmbeddingFile(base, embeddings.get(k));
+                remembered.add(file);
+                base = file;
+            }
+            parts.add(base);
+        }
+        Embedder embedder = parts.size() == 1 ? parts.get(0) : Embedder.concat(parts.get(0), parts.get(1));
+        String modelId = String.join("+", models.stream().map(SemanticModel::id).toList());
         try {
-            run(embedder, terminal);
+            run(embedder, models.get(0), modelId, terminal);
         } finally {
-            if (remembered != null) remembered.save();
+            remembered.forEach(EmbeddingFile::save);
         }
     }
 
@@ -124,13 +154,13 @@ final class EvalCacheCommand implements Runnable {
                 new PairNet.Settings(hidden, epochs, d.learningRate(), d.weightDecay(), d.batch(), d.seed()), folds, targetPrecision, !candidates);
     }
 
-    private void run(Embedder embedder, TerminalProgress terminal) {
+    private void run(Embedder embedder, SemanticModel choice, String modelId, TerminalProgress terminal) {
         Progress progress = terminal == null ? Progress.NONE : terminal::show;
         if (train != null) {
             List<QuestionPair> data = QuestionPair.read(pairs, QuestionPair.Split.TRAIN, limit);
             VerifierTraining training = new VerifierTraining(embedder);
             VerifierModel model = training.train(data, trainingOptions(), pairs.getFileName().toString()
-                    + (limit > 0 ? " --limit " + limit : "") + " --model " + modelKind
+                    + (limit > 0 ? " --limit " + limit : "") + " --embedding-model " + modelId + " --model " + modelKind
                     + (boostRounds > 0 ? " --boost-rounds " + boostRounds : "") + (candidates ? " --candidates" : ""), progress);
             try {
                 if (train.getParent() != null) Files.createDirectories(train.getParent());
@@ -152,7 +182,7 @@ final class EvalCacheCommand implements Runnable {
         };
         VerifierModel model;
         try {
-            model = verifier == null ? VerifierModel.bundled() : VerifierModel.fromJson(Json.MAPPER.readTree(verifier.toFile()));
+            model = verifier == null ? VerifierModel.bundled(choice.verifier()) : VerifierModel.fromJson(Json.MAPPER.readTree(verifier.toFile()));
         } catch (IOException | IllegalArgumentException e) {
             throw new UserException("cannot read verifier " + verifier + ": " + e.getMessage());
         }
@@ -161,6 +191,7 @@ final class EvalCacheCommand implements Runnable {
         ObjectNode result = new CacheEvaluation(embedder, new HitVerifier(model), System::nanoTime).run(data, t, filler, warmup, progress);
         result.put("embeddings_remembered", embeddings != null);
         result.put("split", s.name().toLowerCase(Locale.ROOT));
+        result.put("embedding_model", modelId);
         if (terminal != null) terminal.done();
         if (json) {
             System.out.println(Json.write(result));

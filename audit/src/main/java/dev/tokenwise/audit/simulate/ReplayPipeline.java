@@ -77,7 +77,7 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache,
                     ? new SemanticCache(embedder, new SemanticIndex(null, cacheConfig.semanticMaxEntries()), verifier) : null;
             // the in-process exact store as the gateway builds it; the semantic cache shares one embedding model
             CacheConfig storeOnly = new CacheConfig(cacheConfig.exact(), false, cacheConfig.ttlSeconds(), null, null, null, null,
-                    null, null, null, null, null);
+                    null, null, null, null, null, cacheConfig.semanticModel());
             cache = new ResponseCache(cacheConfig, ResponseCache.from(storeOnly, Path.of("."), clock).exact(), semantic);
             stages.add(new CacheStage(cache, clock));
         }
@@ -146,7 +146,7 @@ record ReplayPipeline(Pipeline pipeline, ReplayClock clock, ResponseCache cache,
         if (plan.on(Strategy.CACHE_SEMANTIC)) {
             for (String f : plan.semanticFeatures()) routes.put(f, new CacheConfig.Route(null, true, null, null, null, null));
         }
-        return new CacheConfig(exact, false, plan.cacheTtlSeconds(), null, null, null, null, null, null, null, null, routes);
+        return new CacheConfig(exact, false, plan.cacheTtlSeconds(), null, null, null, null, null, null, null, null, routes, null);
     }
 
     /**

@@ -88,8 +88,13 @@ public record VerifierModel(List<String> features, double[] mean, double[] std, 
 
     /** The model bundled with tokenwise. */
     public static VerifierModel bundled() {
-        try (InputStream in = VerifierModel.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) throw new IllegalStateException("missing resource " + RESOURCE);
+        return bundled(RESOURCE);
+    }
+
+    /** A bundled model by class-path resource (one per embedding model). */
+    public static VerifierModel bundled(String resource) {
+        try (InputStream in = VerifierModel.class.getResourceAsStream(resource)) {
+            if (in == null) throw new IllegalStateException("missing resource " + resource);
             return fromJson(Json.MAPPER.readTree(in));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

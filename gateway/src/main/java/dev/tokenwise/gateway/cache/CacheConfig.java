@@ -21,6 +21,7 @@ import java.util.Map;
  *   semantic_threshold: null   # verifier score needed for a semantic hit (null = the bundled model's default)
  *   semantic_max_entries: 1000000
  *   semantic_dir: null         # directory for the semantic index (null = in memory)
+ *   semantic_model: minilm-l6-q   # sentence-embedding model of the semantic cache (see SemanticModel)
  *   routes:
  *     faq: {ttl_seconds: 86400, semantic_threshold: 0.9}
  *     checkout: {exact: false, semantic: false}
@@ -28,7 +29,7 @@ import java.util.Map;
  */
 public record CacheConfig(Boolean exact, Boolean semantic, Integer ttlSeconds, Long maxEntries, Long maxBytes,
                           Double maxTemperature, Boolean cacheToolRequests, String redisUrl, Double semanticThreshold,
-                          Long semanticMaxEntries, String semanticDir, Map<String, Route> routes) {
+                          Long semanticMaxEntries, String semanticDir, Map<String, Route> routes, String semanticModel) {
     public CacheConfig {
         if (exact == null) exact = false;
         if (semantic == null) semantic = false;
@@ -38,16 +39,22 @@ public record CacheConfig(Boolean exact, Boolean semantic, Integer ttlSeconds, L
         if (maxTemperature == null) maxTemperature = 1.0;
         if (cacheToolRequests == null) cacheToolRequests = false;
         if (semanticMaxEntries == null) semanticMaxEntries = 1_000_000L;
+        if (semanticModel == null) semanticModel = SemanticModel.DEFAULT.id();
         routes = routes == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(routes));
     }
 
     public static CacheConfig disabled() {
-        return new CacheConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new CacheConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Exact cache only, in process (handy for tests and the quick start). */
     public static CacheConfig exactOnly() {
-        return new CacheConfig(true, null, null, null, null, null, null, null, null, null, null, null);
+        return new CacheConfig(true, null, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The configured embedding model; only call on a validated config. */
+    public SemanticModel model() {
+        return SemanticModel.byId(semanticModel).orElseThrow(() -> new IllegalStateException("unvalidated cache.semantic_model " + semanticModel));
     }
 
     public boolean anyEnabled() {
@@ -87,6 +94,11 @@ public record CacheConfig(Boolean exact, Boolean semantic, Integer ttlSeconds, L
             }
         }
         if (semanticDir != null && semanticDir.isBlank()) errors.add("cache.semantic_dir: must not be empty");
+        SemanticModel.byId(semanticModel).ifPresentOrElse(m -> {
+            if (!m.inBuild()) {
+                errors.add("cache.semantic_model: '" + semanticModel + "' is not in this build (build with the Maven profile embedding-models)");
+            }
+        }, () -> errors.add("cache.semantic_model: '" + semanticModel + "' is not one of " + SemanticModel.ids()));
         routes.forEach((name, r) -> {
             if (r == null) {
                 errors.add("cache.routes." + name + ": must be a mapping");

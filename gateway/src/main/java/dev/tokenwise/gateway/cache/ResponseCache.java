@@ -26,7 +26,7 @@ public final class ResponseCache implements AutoCloseable {
         SemanticCache semantic = null;
         if (config.semanticAnywhere()) {
             Path dir = config.semanticDir() == null ? null : dataDir.resolve(config.semanticDir());
-            semantic = dir == null ? SemanticCache.inMemory(config.semanticMaxEntries()) : SemanticCache.open(dir, config.semanticMaxEntries());
+            semantic = SemanticCache.open(config.model(), dir, config.semanticMaxEntries());
         }
         return new ResponseCache(config, exact, semantic);
     }

@@ -2,6 +2,7 @@ package dev.tokenwise.gateway.cache;
 
 import dev.tokenwise.core.cache.HitVerifier;
 import dev.tokenwise.core.cache.TextSignals;
+import dev.tokenwise.core.cache.VerifierModel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,12 +27,10 @@ public final class SemanticCache implements AutoCloseable {
         this.verifier = verifier;
     }
 
-    public static SemanticCache inMemory(long maxEntries) {
-        return new SemanticCache(Embedder.miniLm(), new SemanticIndex(null, maxEntries), HitVerifier.bundled());
-    }
-
-    public static SemanticCache open(Path dir, long maxEntries) {
-        return new SemanticCache(Embedder.miniLm(), new SemanticIndex(dir, maxEntries), HitVerifier.bundled());
+    /** The cache on {@code model} with its bundled verifier; {@code dir} null = index in memory. */
+    public static SemanticCache open(SemanticModel model, Path dir, long maxEntries) {
+        return new SemanticCache(Embedder.of(model), new SemanticIndex(dir, maxEntries),
+                new HitVerifier(VerifierModel.bundled(model.verifier())));
     }
 
     public HitVerifier verifier() { return verifier; }

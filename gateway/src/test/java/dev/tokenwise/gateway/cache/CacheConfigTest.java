@@ -61,6 +61,32 @@ class CacheConfigTest {
     }
 
     @Test
+    void the_semantic_model_defaults_to_minilm_and_can_be_chosen() {
+        assertThat(load("cache:\n  semantic: true\n").cache().model()).isEqualTo(SemanticModel.DEFAULT);
+        for (SemanticModel m : SemanticModel.values()) {
+            if (!m.inBuild()) continue;
+            assertThat(load("cache:\n  semantic: true\n  semantic_model: " + m.id() + "\n").cache().model()).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void an_unknown_semantic_model_fails_at_startup_naming_the_choices() {
+        assertThatThrownBy(() -> load("cache:\n  semantic: true\n  semantic_model: text-embedding-3-small\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cache.semantic_model: 'text-embedding-3-small' is not one of " + SemanticModel.ids())
+                .hasMessageContaining("minilm-l6-q");
+    }
+
+    @Test
+    void a_known_model_missing_from_the_build_fails_at_startup() {
+        SemanticModel absent = java.util.Arrays.stream(SemanticModel.values()).filter(m -> !m.inBuild()).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(absent != null, "every model is in this build");
+        assertThatThrownBy(() -> load("cache:\n  semantic: true\n  semantic_model: " + absent.id() + "\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cache.semantic_model: '" + absent.id() + "' is not in this build");
+    }
+
+    @Test
     void an_unknown_cache_key_is_rejected() {
         assertThatThrownBy(() -> load("cache:\n  exakt: true\n"))
                 .isInstanceOf(ConfigException.class)

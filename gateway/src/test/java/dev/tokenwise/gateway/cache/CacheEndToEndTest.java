@@ -96,7 +96,7 @@ class CacheEndToEndTest {
     @Test
     void an_entry_expires_after_the_route_ttl_on_the_gateway_clock() {
         AtomicLong nanos = new AtomicLong(1_000_000_000L);
-        CacheConfig cfg = new CacheConfig(true, null, 60, null, null, null, null, null, null, null, null, null);
+        CacheConfig cfg = new CacheConfig(true, null, 60, null, null, null, null, null, null, null, null, null, null);
         Gateway.Builder b = Gateway.builder(TestGateway.withTempDataDir(GatewayConfig.embeddedDefault().withCache(cfg)))
                 .port(0).nanoTime(nanos::get);
         try (TestGateway gw = TestGateway.start(b)) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class RedisSharedCacheTest {
     private static GatewayConfig withRedis(String url) {
         return GatewayConfig.embeddedDefault().withCache(
-                new CacheConfig(true, null, null, null, null, null, null, url, null, null, null, null));
+                new CacheConfig(true, null, null, null, null, null, null, url, null, null, null, null, null));
     }
 
     @Test

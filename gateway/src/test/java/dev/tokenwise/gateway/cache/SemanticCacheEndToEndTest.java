@@ -17,7 +17,7 @@ class SemanticCacheEndToEndTest {
     @BeforeAll
     static void start() {
         // A low threshold so these tests exercise the guards and the namespaces, not the model's calibration.
-        CacheConfig cfg = new CacheConfig(false, true, null, null, null, null, null, null, 0.2, null, null, null);
+        CacheConfig cfg = new CacheConfig(false, true, null, null, null, null, null, null, 0.2, null, null, null, null);
         gw = TestGateway.start(GatewayConfig.embeddedDefault().withCache(cfg));
     }
 

