@@ -30,7 +30,7 @@ class SemanticPromotionTest {
     @BeforeAll
     static void start() {
         // exact and semantic on, 60 s entries, a low threshold so the test is about promotion, not calibration
-        CacheConfig cfg = new CacheConfig(true, true, 60, null, null, null, null, null, 0.2, null, null, null);
+        CacheConfig cfg = new CacheConfig(true, true, 60, null, null, null, null, null, 0.2, null, null, null, null);
         gw = TestGateway.start(Gateway.builder(TestGateway.withTempDataDir(GatewayConfig.embeddedDefault().withCache(cfg)))
                 .port(0).clock(CLOCK).nanoTime(() -> Duration.between(START, CLOCK.instant()).toNanos()));
         KeyStore keys = gw.gateway().keys().store();
