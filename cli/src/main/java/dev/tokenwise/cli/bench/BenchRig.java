@@ -171,6 +171,32 @@ final class BenchRig implements AutoCloseable {
             }
         }
 
+        /**
+         * Context switches (voluntary and involuntary) of the process's live threads so far, or -1
+         * when it is not a separate process: each is a thread going to sleep or being preempted, so
+         * per request they count the hand-offs between threads, which machine load hardly moves.
+         */
+        long contextSwitches() {
+            if (process == null) return -1;
+            long sum = 0;
+            try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        for (String line : Files.readAllLines(t.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (IOException | RuntimeException threadEnded) {
+                        // a thread that ended between listing and reading takes its count with it
+                    }
+                }
+                return sum;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
         /** Lines of the process's log that report an error (with the stack lines that follow), at most {@code max}. */
         List<String> loggedErrors(int max) {
             List<String> out = new ArrayList<>();

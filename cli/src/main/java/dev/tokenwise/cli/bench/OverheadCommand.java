@@ -144,15 +144,17 @@ final class OverheadCommand implements Runnable {
      * CPU time used so far by the load generator (this JVM), the gateway, the upstream and the floor
      * proxy being measured (0 when none), in ns.
      */
-    record Cpu(long load, long gateway, long upstream, long proxy) {
+    record Cpu(long load, long gateway, long upstream, long proxy, long gatewaySwitches, long proxySwitches) {
         static Cpu of(BenchRig rig, BenchRig.Part proxy) {
             long self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                     .getOperatingSystemMXBean()).getProcessCpuTime();
-            return new Cpu(self, rig.gateway().cpuNanos(), rig.upstream().cpuNanos(), proxy == null ? 0 : proxy.cpuNanos());
+            return new Cpu(self, rig.gateway().cpuNanos(), rig.upstream().cpuNanos(), proxy == null ? 0 : proxy.cpuNanos(),
+                    rig.gateway().contextSwitches(), proxy == null ? 0 : proxy.contextSwitches());
         }
 
         Cpu minus(Cpu o) {
-            return new Cpu(load - o.load, gateway - o.gateway, upstream - o.upstream, proxy - o.proxy);
+            return new Cpu(load - o.load, gateway - o.gateway, upstream - o.upstream, proxy - o.proxy,
+                    gatewaySwitches - o.gatewaySwitches, proxySwitches - o.proxySwitches);
         }
     }
 
@@ -179,6 +181,9 @@ final class OverheadCommand implements Runnable {
         perRequest.put("gateway", round(cpu.gateway() / 1000.0 / r.sent()));
         perRequest.put("upstream", round(cpu.upstream() / 1000.0 / r.sent()));
         if (cpu.proxy() != 0) perRequest.put("proxy", round(cpu.proxy() / 1000.0 / r.sent()));
+        ObjectNode switches = n.putObject("context_switches_per_request");
+        switches.put("gateway", round((double) cpu.gatewaySwitches() / r.sent()));
+        if (cpu.proxy() != 0) switches.put("proxy", round((double) cpu.proxySwitches() / r.sent()));
         ObjectNode kinds = n.putObject("error_kinds");
         r.errorKinds().forEach(kinds::put);
         ObjectNode samples = n.putObject("error_samples");
