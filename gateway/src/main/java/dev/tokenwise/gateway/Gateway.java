@@ -238,7 +238,7 @@ public final class Gateway implements AutoCloseable {
         private Gateway assemble() {
             // routing loads its artifacts first: a bad one fails startup before anything is opened
             Stage routing = RoutingStage.create(config.routing(), config.models());
-            keys = open(Keys.open(config, clock));
+            keys = open(Keys.openServing(config, clock));
             refuseOpenNonLoopback(config, keys);
             prices = config.pricing().catalog();
             ledger = open(new BatchingLedger(LedgerStore.open(config.ledger(), Path.of(config.server().dataDir()), env),

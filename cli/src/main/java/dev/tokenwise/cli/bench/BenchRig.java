@@ -31,16 +31,23 @@ final class BenchRig implements AutoCloseable {
     private final Part upstream;
     private final Part gateway;
     private final OverheadCommand.BenchGateway inProcess;
+    private final Map<FloorProxy, Part> proxies;
 
-    private BenchRig(Path dir, Part upstream, Part gateway, OverheadCommand.BenchGateway inProcess) {
+    private BenchRig(Path dir, Part upstream, Part gateway, OverheadCommand.BenchGateway inProcess, Map<FloorProxy, Part> proxies) {
         this.dir = dir;
         this.upstream = upstream;
         this.gateway = gateway;
         this.inProcess = inProcess;
+        this.proxies = proxies;
     }
 
     /** @param gatewayInProcess run the gateway in this JVM (the soak samples its heap) instead of its own */
     static BenchRig start(String tempPrefix, boolean gatewayInProcess) {
+        return start(tempPrefix, gatewayInProcess, List.of());
+    }
+
+    /** @param floors pass-through proxies started next to the gateway, each in its own JVM, in front of the same upstream */
+    static BenchRig start(String tempPrefix, boolean gatewayInProcess, List<FloorProxy> floors) {
         Path dir;
         try {
             dir = Files.createTempDirectory(tempPrefix);
@@ -52,9 +59,16 @@ final class BenchRig implements AutoCloseable {
             if (gatewayInProcess) {
                 OverheadCommand.BenchGateway gw = OverheadCommand.BenchGateway.start(upstream.url(), dir);
                 return new BenchRig(dir, upstream, new Part(null, gw.gateway().baseUrl(), gw.stageNames(), gw.headers(), null),
-                        gw);
+                        gw, Map.of());
             }
-            return new BenchRig(dir, upstream, Part.spawn(dir, "gateway", List.of("--upstream", upstream.url())), null);
+            Map<FloorProxy, Part> proxies = new LinkedHashMap<>();
+            try {
+                for (FloorProxy f : floors) proxies.put(f, Part.spawn(dir, f.role(), List.of("--upstream", upstream.url())));
+                return new BenchRig(dir, upstream, Part.spawn(dir, "gateway", List.of("--upstream", upstream.url())), null, proxies);
+            } catch (RuntimeException e) {
+                proxies.values().forEach(Part::close);
+                throw e;
+            }
         } catch (RuntimeException e) {
             upstream.close();
             throw e;
@@ -64,6 +78,9 @@ final class BenchRig implements AutoCloseable {
     Part upstream() { return upstream; }
 
     Part gateway() { return gateway; }
+
+    /** The floor proxies, in the order asked for. */
+    Map<FloorProxy, Part> proxies() { return proxies; }
 
     /** The upstream's configuration: {@code gpt-4o} answering 20 words at once, quiet, no resilience. */
     static GatewayConfig upstreamConfig(Path dataDir) {
@@ -78,6 +95,7 @@ final class BenchRig implements AutoCloseable {
     public void close() {
         try {
             if (inProcess != null) inProcess.close();
+            proxies.values().forEach(Part::close);
             gateway.close();
         } finally {
             upstream.close();
@@ -148,6 +166,32 @@ final class BenchRig implements AutoCloseable {
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 // utime and stime, fields 14 and 15, in clock ticks of 10 ms
                 return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
+        }
+
+        /**
+         * Context switches (voluntary and involuntary) of the process's live threads so far, or -1
+         * when it is not a separate process: each is a thread going to sleep or being preempted, so
+         * per request they count the hand-offs between threads, which machine load hardly moves.
+         */
+        long contextSwitches() {
+            if (process == null) return -1;
+            long sum = 0;
+            try (var tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+                for (Path t : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        for (String line : Files.readAllLines(t.resolve("status"))) {
+                            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            }
+                        }
+                    } catch (IOException | RuntimeException threadEnded) {
+                        // a thread that ended between listing and reading takes its count with it
+                    }
+                }
+                return sum;
             } catch (IOException | RuntimeException e) {
                 return -1;
             }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code tokenwise bench overhead}: the latency tokenwise adds. One mock upstream; the same
  * open-loop load sent directly to it and through a gateway with the full pipeline (auth, budget,
- * exact-cache miss, accounting), in the same run, at each rate.
+ * exact-cache miss, accounting), in the same run, at each rate; with {@code --floor}, also through
+ * {@link FloorProxy forward-only proxies}, which show the least this rig lets any hop add.
  */
 @Command(name = "overhead", mixinStandardHelpOptions = true,
         description = "Added latency of the gateway vs calling the upstream directly, at fixed request rates (open loop).")
@@ -45,6 +46,12 @@ final class OverheadCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--floor", split = ",", defaultValue = "",
+            description = "Also measure these forward-only proxies in the same run, each in its own JVM in front of the same "
+                    + "upstream: passthrough (the gateway's Javalin server and OkHttp client, no pipeline), blocking (platform "
+                    + "threads and blocking sockets, no hand-offs). Default: none.")
+    List<String> floor;
+
     @Option(names = "--connections", defaultValue = "" + OpenLoopLoad.DEFAULT_CONNECTIONS,
             description = "Keep-alive connections of the load generator (default ${DEFAULT-VALUE}).")
     int connections;
@@ -54,8 +61,15 @@ final class OverheadCommand implements Runnable {
         double seconds = parseDuration(duration);
         double warm = parseDuration(warmup);
         for (int r : rates) if (r < 1 || r > 100_000) throw new IllegalArgumentException("--rates: each rate must be 1..100000, was " + r);
+        List<FloorProxy> floors = floor.stream().filter(f -> !f.isBlank()).map(f -> {
+            try {
+                return FloorProxy.of(f.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--floor: each proxy must be passthrough or blocking, was " + f);
+            }
+        }).toList();
         OpenLoopLoad load = new OpenLoopLoad(connections);
-        try (BenchRig rig = BenchRig.start("tokenwise-bench", false)) {
+        try (BenchRig rig = BenchRig.start("tokenwise-bench", false, floors)) {
             BenchRig.Part upstream = rig.upstream();
             BenchRig.Part gw = rig.gateway();
             String direct = upstream.url() + "/chat/completions";
@@ -76,18 +90,23 @@ final class OverheadCommand implements Runnable {
             progress("warm-up " + warmup);
             load.run(direct, rates.getFirst(), warm / 4, body, new String[0]);
             load.run(through, rates.getFirst(), warm, body, authHeaders);
+            for (var p : rig.proxies().entrySet()) {
+                progress("warm-up " + warmup + " " + p.getKey().role());
+                load.run(p.getValue().url() + "/chat/completions", rates.getFirst(), warm, body, new String[0]);
+            }
             double settle = Math.min(warm, 2);
             for (int rate : rates) {
                 progress("rate " + rate + "/s: settling");
                 load.run(direct, rate, settle, body, new String[0]);
                 load.run(through, rate, settle, body, authHeaders);
+                for (BenchRig.Part p : rig.proxies().values()) load.run(p.url() + "/chat/completions", rate, settle, body, new String[0]);
                 progress("rate " + rate + "/s: direct");
-                Cpu before = Cpu.of(rig);
+                Cpu before = Cpu.of(rig, null);
                 OpenLoopLoad.Result d = load.run(direct, rate, seconds, body, new String[0]);
-                Cpu between = Cpu.of(rig);
+                Cpu between = Cpu.of(rig, null);
                 progress("rate " + rate + "/s: through tokenwise");
                 OpenLoopLoad.Result g = load.run(through, rate, seconds, body, authHeaders);
-                Cpu after = Cpu.of(rig);
+                Cpu after = Cpu.of(rig, null);
                 ObjectNode row = arr.addObject();
                 row.put("rate", rate);
                 row.set("direct", phase(d, between.minus(before)));
@@ -95,6 +114,19 @@ final class OverheadCommand implements Runnable {
                 row.put("added_p50_us", round(g.p50Us() - d.p50Us()));
                 row.put("added_p99_us", round(g.p99Us() - d.p99Us()));
                 row.put("added_mean_us", round(g.meanUs() - d.meanUs()));
+                for (var p : rig.proxies().entrySet()) {
+                    progress("rate " + rate + "/s: through " + p.getKey().role());
+                    Cpu from = Cpu.of(rig, p.getValue());
+                    OpenLoopLoad.Result f = load.run(p.getValue().url() + "/chat/completions", rate, seconds, body, new String[0]);
+                    Cpu used = Cpu.of(rig, p.getValue()).minus(from);
+                    ObjectNode n = phase(f, used);
+                    ((ObjectNode) n.get("cpu_us_per_request")).put("proxy", round(used.proxy() / 1000.0 / f.sent()));
+                    ((ObjectNode) n.get("context_switches_per_request")).put("proxy", round((double) used.proxySwitches() / f.sent()));
+                    n.put("added_p50_us", round(f.p50Us() - d.p50Us()));
+                    n.put("added_p99_us", round(f.p99Us() - d.p99Us()));
+                    n.put("added_mean_us", round(f.meanUs() - d.meanUs()));
+                    row.set(p.getKey().role(), n);
+                }
                 boolean sustained = g.errors() == 0 && g.achievedRps() >= 0.95 * rate;
                 row.put("sustained", sustained);
                 if (sustained) best = Math.max(best, rate);
@@ -112,16 +144,21 @@ final class OverheadCommand implements Runnable {
         }
     }
 
-    /** CPU time used so far by the load generator (this JVM), the gateway and the upstream, in ns. */
-    record Cpu(long load, long gateway, long upstream) {
-        static Cpu of(BenchRig rig) {
+    /**
+     * CPU time used so far by the load generator (this JVM), the gateway, the upstream and the floor
+     * proxy being measured (0 when none), in ns.
+     */
+    record Cpu(long load, long gateway, long upstream, long proxy, long gatewaySwitches, long proxySwitches) {
+        static Cpu of(BenchRig rig, BenchRig.Part proxy) {
             long self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                     .getOperatingSystemMXBean()).getProcessCpuTime();
-            return new Cpu(self, rig.gateway().cpuNanos(), rig.upstream().cpuNanos());
+            return new Cpu(self, rig.gateway().cpuNanos(), rig.upstream().cpuNanos(), proxy == null ? 0 : proxy.cpuNanos(),
+                    rig.gateway().contextSwitches(), proxy == null ? 0 : proxy.contextSwitches());
         }
 
         Cpu minus(Cpu o) {
-            return new Cpu(load - o.load, gateway - o.gateway, upstream - o.upstream);
+            return new Cpu(load - o.load, gateway - o.gateway, upstream - o.upstream, proxy - o.proxy,
+                    gatewaySwitches - o.gatewaySwitches, proxySwitches - o.proxySwitches);
         }
     }
 
@@ -147,6 +184,8 @@ final class OverheadCommand implements Runnable {
         perRequest.put("load_generator", round(cpu.load() / 1000.0 / r.sent()));
         perRequest.put("gateway", round(cpu.gateway() / 1000.0 / r.sent()));
         perRequest.put("upstream", round(cpu.upstream() / 1000.0 / r.sent()));
+        ObjectNode switches = n.putObject("context_switches_per_request");
+        switches.put("gateway", round((double) cpu.gatewaySwitches() / r.sent()));
         ObjectNode kinds = n.putObject("error_kinds");
         r.errorKinds().forEach(kinds::put);
         ObjectNode samples = n.putObject("error_samples");
@@ -171,6 +210,14 @@ final class OverheadCommand implements Runnable {
                     row.get("added_p50_us").asDouble(), row.get("added_p99_us").asDouble(),
                     g.get("errors").asInt(), g.get("achieved_rps").asDouble(),
                     g.path("cpu_us_per_request").path("gateway").asDouble());
+            for (String f : List.of("passthrough", "blocking")) {
+                if (!row.has(f)) continue;
+                var p = row.get(f);
+                System.out.printf("%7s   %-32s | %8.0fus %8.0fus %8.0fus | %8.0fus %8.0fus | %6d %9.0f | %.0fus (%s)%n", "", "",
+                        p.get("p50_us").asDouble(), p.get("p99_us").asDouble(), p.get("max_us").asDouble(),
+                        p.get("added_p50_us").asDouble(), p.get("added_p99_us").asDouble(), p.get("errors").asInt(),
+                        p.get("achieved_rps").asDouble(), p.path("cpu_us_per_request").path("proxy").asDouble(), f);
+            }
         }
         System.out.println("highest rate sustained without errors: " + out.get("highest_sustained_rps").asInt() + "/s"
                 + " (load average before " + out.get("load_average_before").asText() + ", after " + out.get("load_average_after").asText() + ")");

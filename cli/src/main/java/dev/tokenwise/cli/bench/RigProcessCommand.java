@@ -8,20 +8,21 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tokenwise bench rig-process}: one server of the benchmark rig in its own JVM, started by
- * {@link BenchRig}. It prints one {@value #READY} line (base URL, and for the gateway its stage
- * names and the bench key's secret) and serves until its standard input ends.
+ * {@link BenchRig}: the mock upstream, the gateway or one of the {@link FloorProxy floor proxies}.
+ * It prints one {@value #READY} line (base URL, and for the gateway its stage names and the bench
+ * key's secret) and serves until its standard input ends.
  */
 @Command(name = "rig-process", hidden = true, description = "Internal: one server of the benchmark rig.")
 final class RigProcessCommand implements Runnable {
     static final String READY = "rig-ready";
 
-    @Option(names = "--role", required = true, description = "upstream or gateway")
+    @Option(names = "--role", required = true, description = "upstream, gateway, passthrough or blocking")
     String role;
 
     @Option(names = "--dir", required = true, description = "Data directory.")
     Path dir;
 
-    @Option(names = "--upstream", description = "The upstream's base URL (gateway only).")
+    @Option(names = "--upstream", description = "The upstream's base URL (all roles but the upstream).")
     String upstreamUrl;
 
     @Override
@@ -40,7 +41,18 @@ final class RigProcessCommand implements Runnable {
                 server = gw;
                 ready = gw.gateway().baseUrl() + " " + String.join(",", gw.stageNames()) + " " + gw.headers()[1].substring("Bearer ".length());
             }
-            default -> throw new IllegalArgumentException("--role must be upstream or gateway, was " + role);
+            case "passthrough", "blocking" -> {
+                if (upstreamUrl == null) throw new IllegalArgumentException("--upstream is required for a proxy");
+                FloorProxy.Running proxy;
+                try {
+                    proxy = FloorProxy.of(role).start(upstreamUrl);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                server = proxy;
+                ready = proxy.baseUrl();
+            }
+            default -> throw new IllegalArgumentException("--role must be upstream, gateway, passthrough or blocking, was " + role);
         }
         System.out.println(READY + " " + ready);
         System.out.flush();

@@ -42,6 +42,27 @@ class BenchCommandTest {
     }
 
     @Test
+    void bench_overhead_measures_the_floor_proxies_next_to_the_gateway_in_the_same_run() {
+        String[] r = run("bench", "overhead", "--rates", "50", "--duration", "1s", "--warmup", "300ms",
+                "--floor", "passthrough,blocking", "--json");
+        assertThat(r[0]).isEqualTo("0");
+        JsonNode row = Json.parse(r[1].strip()).path("rates").get(0);
+        for (String proxy : new String[] {"passthrough", "blocking"}) {
+            JsonNode p = row.path(proxy);
+            assertThat(p.path("sent").asInt()).as(proxy).isEqualTo(50);
+            assertThat(p.path("errors").asInt()).as("%s: %s", proxy, p.path("error_samples")).isZero();
+            assertThat(p.path("cpu_us_per_request").path("proxy").isNumber()).as(proxy).isTrue();
+            assertThat(p.has("added_p50_us")).isTrue();
+        }
+        assertThat(row.path("gateway").path("context_switches_per_request").path("gateway").asDouble()).isPositive();
+    }
+
+    @Test
+    void an_unknown_floor_proxy_is_a_usage_error() {
+        assertThat(run("bench", "overhead", "--floor", "nginx")[0]).isNotEqualTo("0");
+    }
+
+    @Test
     void failed_requests_are_counted_by_kind_so_a_soak_says_why_it_failed() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {

@@ -237,6 +237,17 @@ final class JdbcKeyStore implements KeyStore, BudgetLedger, AutoCloseable {
         }
     }
 
+    /** Adds settled spend written behind by {@link MemoryBudgetLedger}, creating the period's row if needed. */
+    void addSpent(String keyId, String period, long nanos) {
+        try (Connection c = ds.getConnection()) {
+            update(c, "INSERT INTO budget_usage (key_id, period, spent_nanos, reserved_nanos) VALUES (?,?,?,0) "
+                    + "ON CONFLICT (key_id, period) DO UPDATE SET spent_nanos = budget_usage.spent_nanos + excluded.spent_nanos",
+                    keyId, period, nanos);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write budget spend: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs one parameterised statement; parameters are {@code String}s and {@code Long}s. */
     private static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

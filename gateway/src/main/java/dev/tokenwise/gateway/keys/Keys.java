@@ -1,6 +1,7 @@
 package dev.tokenwise.gateway.keys;
 
 import dev.tokenwise.gateway.config.GatewayConfig;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import javax.sql.DataSource;
 
@@ -10,6 +11,7 @@ import javax.sql.DataSource;
  * in the same database or in Redis when {@code keys.redis_url} is set.
  */
 public final class Keys implements AutoCloseable {
+    private static final String SQLITE = "jdbc:sqlite:";
     private final JdbcKeyStore store;
     private final BudgetLedger ledger;
     private final AutoCloseable ledgerCloser;
@@ -22,6 +24,33 @@ public final class Keys implements AutoCloseable {
 
     public static Keys open(GatewayConfig config, InstantSource clock) {
         JdbcKeyStore store = JdbcKeyStore.open(config.keys().jdbcUrl(config.server().dataDir()), clock);
+        return withLedger(config, store);
+    }
+
+    /**
+     * As {@link #open} for the serving gateway: when the keys live in a SQLite file that no other
+     * gateway is serving from, budgets are counted in memory and written behind
+     * ({@link MemoryBudgetLedger}), which takes two write transactions off every request; a second
+     * gateway on that file without Redis is refused with a {@link dev.tokenwise.gateway.config.ConfigException}.
+     */
+    public static Keys openServing(GatewayConfig config, InstantSource clock) {
+        String url = config.keys().jdbcUrl(config.server().dataDir());
+        JdbcKeyStore store = JdbcKeyStore.open(url, clock);
+        if (config.keys().redisUrl() == null && url.startsWith(SQLITE)) {
+            MemoryBudgetLedger memory;
+            try {
+                memory = MemoryBudgetLedger.lockAndOpen(store, Path.of(url.substring(SQLITE.length()).split("\\?", 2)[0]),
+                        config.ledger().flushIntervalMs());
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            if (memory != null) return new Keys(store, memory, memory);
+        }
+        return withLedger(config, store);
+    }
+
+    private static Keys withLedger(GatewayConfig config, JdbcKeyStore store) {
         if (config.keys().redisUrl() == null) return new Keys(store, store, null);
         try {
             RedisBudgetLedger redis = new RedisBudgetLedger(config.keys().redisUrl());

@@ -47,18 +47,20 @@ public final class UpstreamHttp implements AutoCloseable {
                 .build();
     }
 
-    /** A client with the model's connect and first-byte timeouts, sharing the pool. */
+    /** A client with the model's timeouts ({@link SocketTimeouts}: who enforces which), sharing the pool. */
     OkHttpClient client(TimeoutConfig t) {
         return byTimeouts.computeIfAbsent(t, k -> shared.newBuilder()
                 .connectTimeout(Duration.ofMillis(k.connectMs()))
-                .readTimeout(Duration.ofMillis(k.firstByteMs()))
-                .writeTimeout(Duration.ofMillis(Math.max(k.connectMs(), 30_000)))
+                .readTimeout(Duration.ZERO)
+                .writeTimeout(Duration.ZERO)
+                .addInterceptor(new SocketTimeouts.PerCall(k, Math.max(k.connectMs(), 30_000)))
+                .addNetworkInterceptor(new SocketTimeouts.OnSocket(k))
                 .build());
     }
 
     /**
-     * Sends a request and returns the successful response, its body now governed by the idle
-     * timeout; any failure (transport or non-2xx) is thrown as a GatewayException.
+     * Sends a request and returns the successful response, its body governed by the idle timeout
+     * ({@link SocketTimeouts}); any failure (transport or non-2xx) is thrown as a GatewayException.
      */
     public Response execute(String provider, Request request, TimeoutConfig t) {
         Call call = client(t).newCall(request);
@@ -78,8 +80,6 @@ public final class UpstreamHttp implements AutoCloseable {
                 throw error(provider, response);
             }
         }
-        ResponseBody body = response.body();
-        if (body != null) body.source().timeout().timeout(t.idleMs(), TimeUnit.MILLISECONDS);
         return response;
     }
 
