@@ -355,6 +355,9 @@ public final class BatchService implements AutoCloseable {
             BatchJob job = BatchJob.fromJson(row, this::recoveredRoute);
             synchronized (job) {
                 if (!job.finished()) {
+                    // budgets counted in memory started empty: hold the job's reservations again
+                    // before anything settles them
+                    if (budget != null) job.reservations.values().forEach(budget::restoreAfterRestart);
                     for (BatchJob.Part p : job.parts) {
                         if (p.state != BatchBackend.Poll.State.IN_PROGRESS) continue;
                         if (p.binding == null) {

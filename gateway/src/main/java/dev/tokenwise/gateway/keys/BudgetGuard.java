@@ -107,6 +107,15 @@ public final class BudgetGuard {
         return actual;
     }
 
+    /**
+     * Holds again a reservation made before this process started, when the ledger did not keep it
+     * (budgets counted in memory), so that settling it later does not free budget that was never
+     * held here; a no-op for ledgers that keep reservations.
+     */
+    public void restoreAfterRestart(Reservation r) {
+        if (!ledger.keepsReservationsAcrossRestarts()) ledger.restore(r.keyId(), r.period(), r.nanos());
+    }
+
     /** Replaces the reservation by {@code actualNanos} (0 releases it); a 503 when the budget store fails. */
     public void settle(Reservation r, long actualNanos) {
         try {

@@ -21,4 +21,21 @@ public interface BudgetLedger {
     void settle(String keyId, String period, long reservedNanos, long actualNanos);
 
     Balance balance(String keyId, String period);
+
+    /**
+     * Whether a reservation is kept where a restarted process finds it (a shared or persistent
+     * store). When false, reservations live only in this process, and work that outlives a restart
+     * (a batch job) must {@link #restore} its reservations before it settles them.
+     */
+    default boolean keepsReservationsAcrossRestarts() {
+        return true;
+    }
+
+    /**
+     * Holds again, without a budget check, a reservation made by an earlier process that this
+     * ledger did not keep; only for ledgers whose {@link #keepsReservationsAcrossRestarts()} is false.
+     */
+    default void restore(String keyId, String period, long amountNanos) {
+        throw new IllegalStateException("this budget ledger keeps its reservations across restarts; nothing to restore");
+    }
 }

@@ -116,6 +116,20 @@ final class MemoryBudgetLedger implements BudgetLedger, AutoCloseable {
         }
     }
 
+    /** Reservations are counted in this process only; a restart starts with none. */
+    @Override
+    public boolean keepsReservationsAcrossRestarts() {
+        return false;
+    }
+
+    @Override
+    public void restore(String keyId, String period, long amountNanos) {
+        Counter c = counter(keyId, period);
+        synchronized (c) {
+            c.reserved += amountNanos;
+        }
+    }
+
     @Override
     public Balance balance(String keyId, String period) {
         Counter c = counter(keyId, period);

@@ -10,14 +10,13 @@ import dev.tokenwise.gateway.keys.BudgetLedger;
 import dev.tokenwise.gateway.keys.BudgetPeriod;
 import dev.tokenwise.gateway.keys.KeyStore;
 import dev.tokenwise.gateway.ledger.LedgerQuery;
+import dev.tokenwise.gateway.testing.PostgresServer;
 import dev.tokenwise.gateway.testing.TestGateway;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import java.nio.file.Path;
 
 /**
  * Batch jobs survive a restart of the gateway on the same SQLite file: finished jobs are listed
@@ -93,22 +92,25 @@ class BatchRestartTest {
     }
 
     @Test
-    void a_replica_starting_on_the_same_database_leaves_the_jobs_of_a_running_gateway_alone(@TempDir Path shared) throws Exception {
-        GatewayConfig base = config();
-        String keysUrl = "jdbc:sqlite:" + shared.resolve("keys.db");
-        GatewayConfig a0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(keysUrl)));
-        GatewayConfig b0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(keysUrl)));
-        try (TestGateway a = TestGateway.start(Gateway.builder(a0).port(0))) {
-            KeyStore.Created k = a.gateway().keys().store().create("nightly", "acme", new BigDecimal("5"), BudgetPeriod.DAY);
-            Map<String, String> auth = Map.of("Authorization", "Bearer " + k.secret());
-            String running = TestGateway.json(a.post("/tokenwise/batches", BatchBudgetTest.batch("slow-mock", 2), auth)).path("id").asText();
-            try (TestGateway b = TestGateway.start(Gateway.builder(b0).port(0))) {
-                assertThat(TestGateway.json(b.get("/tokenwise/batches", auth)).path("data")).isEmpty();
+    void a_replica_starting_on_the_same_database_leaves_the_jobs_of_a_running_gateway_alone() throws Exception {
+        // replicas share keys, budgets and the batch journal through PostgreSQL (a second gateway on
+        // one SQLite file without Redis is refused: MemoryBudgetLedgerTest)
+        try (PostgresServer pg = PostgresServer.start()) {
+            GatewayConfig base = config();
+            GatewayConfig a0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(pg.jdbcUrl())));
+            GatewayConfig b0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(pg.jdbcUrl())));
+            try (TestGateway a = TestGateway.start(Gateway.builder(a0).port(0))) {
+                KeyStore.Created k = a.gateway().keys().store().create("nightly", "acme", new BigDecimal("5"), BudgetPeriod.DAY);
+                Map<String, String> auth = Map.of("Authorization", "Bearer " + k.secret());
+                String running = TestGateway.json(a.post("/tokenwise/batches", BatchBudgetTest.batch("slow-mock", 2), auth)).path("id").asText();
+                try (TestGateway b = TestGateway.start(Gateway.builder(b0).port(0))) {
+                    assertThat(TestGateway.json(b.get("/tokenwise/batches", auth)).path("data")).isEmpty();
+                }
+                assertThat(BatchBudgetTest.waitDone(a, running, auth).path("status").asText()).isEqualTo("completed");
+                a.gateway().ledger().flush();
+                assertThat(a.gateway().ledgerQuery().groupBy(LedgerQuery.Dimension.KEY, LedgerQuery.Filter.ALL.withTenant("acme")))
+                        .singleElement().satisfies(g -> assertThat(g.totals().requests()).isEqualTo(2));
             }
-            assertThat(BatchBudgetTest.waitDone(a, running, auth).path("status").asText()).isEqualTo("completed");
-            a.gateway().ledger().flush();
-            assertThat(a.gateway().ledgerQuery().groupBy(LedgerQuery.Dimension.KEY, LedgerQuery.Filter.ALL.withTenant("acme")))
-                    .singleElement().satisfies(g -> assertThat(g.totals().requests()).isEqualTo(2));
         }
     }
 }
