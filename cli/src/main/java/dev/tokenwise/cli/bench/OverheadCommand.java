@@ -121,7 +121,7 @@ final class OverheadCommand implements Runnable {
                     Cpu used = Cpu.of(rig, p.getValue()).minus(from);
                     ObjectNode n = phase(f, used);
                     ((ObjectNode) n.get("cpu_us_per_request")).put("proxy", round(used.proxy() / 1000.0 / f.sent()));
-                    ((ObjectNode) n.get("context_switches_per_request")).put("proxy", round((double) used.proxySwitches() / f.sent()));
+                    putSwitches((ObjectNode) n.get("context_switches_per_request"), "proxy", used.proxySwitches(), f.sent());
                     n.put("added_p50_us", round(f.p50Us() - d.p50Us()));
                     n.put("added_p99_us", round(f.p99Us() - d.p99Us()));
                     n.put("added_mean_us", round(f.meanUs() - d.meanUs()));
@@ -171,6 +171,16 @@ final class OverheadCommand implements Runnable {
         }
     }
 
+    /**
+     * Context switches per request, or null when they cannot be counted: Linux keeps the counts per
+     * thread, so threads that ended during the phase take theirs with them (a thread-per-connection
+     * proxy, or idle pool threads retiring), which shows as a count of 0 or below.
+     */
+    private static void putSwitches(ObjectNode into, String field, long switches, long sent) {
+        if (switches <= 0 || sent == 0) into.putNull(field);
+        else into.put(field, round((double) switches / sent));
+    }
+
     private static ObjectNode phase(OpenLoopLoad.Result r, Cpu cpu) {
         ObjectNode n = Json.object();
         n.put("sent", r.sent());
@@ -185,7 +195,7 @@ final class OverheadCommand implements Runnable {
         perRequest.put("gateway", round(cpu.gateway() / 1000.0 / r.sent()));
         perRequest.put("upstream", round(cpu.upstream() / 1000.0 / r.sent()));
         ObjectNode switches = n.putObject("context_switches_per_request");
-        switches.put("gateway", round((double) cpu.gatewaySwitches() / r.sent()));
+        putSwitches(switches, "gateway", cpu.gatewaySwitches(), r.sent());
         ObjectNode kinds = n.putObject("error_kinds");
         r.errorKinds().forEach(kinds::put);
         ObjectNode samples = n.putObject("error_samples");

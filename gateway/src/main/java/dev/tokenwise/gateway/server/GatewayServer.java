@@ -60,7 +60,9 @@ public final class GatewayServer implements AutoCloseable {
         this.clock = clock;
         this.nanoTime = nanoTime;
         this.app = Javalin.create(cfg -> {
-            cfg.useVirtualThreads = true;
+            // -Dtokenwise.server.platformThreads=true serves on Jetty's pool of platform threads instead (an A/B switch for
+            // bench overhead, docs/benchmarks.md; virtual threads stay the default)
+            cfg.useVirtualThreads = !Boolean.getBoolean("tokenwise.server.platformThreads");
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.http.disableCompression();
