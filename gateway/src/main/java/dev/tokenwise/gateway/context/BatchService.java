@@ -25,12 +25,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Batch jobs: a list of chat requests split into one provider batch per model, polled when the
- * client asks for the status, and answered with one {@link Reply} per request whose upstream call
+ * client asks for the status (and by a serving gateway every {@link #BACKGROUND_POLL}, so a job
+ * nobody reads is still settled and recorded), and answered with one {@link Reply} per request whose upstream call
  * carries the provider's batch discount.
  *
  * <p>Budgets: on submission each request of a key with a budget is capped and reserved in
@@ -70,6 +74,10 @@ public final class BatchService implements AutoCloseable {
     private final BudgetGuard budget;
     private final BatchJournal journal;
     private final Map<String, BatchJob> jobs = new ConcurrentHashMap<>();
+    /** How often a serving gateway polls unfinished jobs by itself. */
+    public static final Duration BACKGROUND_POLL = Duration.ofSeconds(60);
+    /** Polls unfinished jobs in the background once {@link #pollInBackground} started it. */
+    private volatile ScheduledExecutorService poller;
 
     /** Jobs without budgets, in memory only (the backends' own tests). */
     BatchService(ModelRegistry registry, Map<String, BatchBackend> backends, LocalBatchBackend local,
@@ -258,6 +266,48 @@ public final class BatchService implements AutoCloseable {
         return job;
     }
 
+    /**
+     * Polls every unfinished job once and finishes those whose parts all ended, which settles
+     * their reservations and records them in the ledger — so a job is accounted for even if nobody
+     * reads its status. A provider that fails to answer is logged and tried again next time.
+     * Returns how many jobs this call finished.
+     */
+    public int pollUnfinished() {
+        int finished = 0;
+        for (BatchJob job : jobs.values()) {
+            synchronized (job) {
+                if (job.finished()) continue;
+            }
+            try {
+                refresh(job);
+            } catch (RuntimeException e) {
+                LOG.warn("batch {}: background poll failed, trying again later: {}", job.id, e.toString());
+                continue;
+            }
+            synchronized (job) {
+                if (job.finished()) finished++;
+            }
+        }
+        return finished;
+    }
+
+    /** Starts polling unfinished jobs every {@code every} on one daemon thread (once; stopped by {@link #close}). */
+    public synchronized void pollInBackground(Duration every) {
+        if (poller != null) return;
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tokenwise-batch-poller");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleWithFixedDelay(() -> {
+            try {
+                pollUnfinished();
+            } catch (RuntimeException e) {
+                LOG.warn("batch background poll failed: {}", e.toString());
+            }
+        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private boolean expired(BatchJob job) {
         return job.createdAt < clock.instant().minus(RETENTION).getEpochSecond();
     }
@@ -393,6 +443,7 @@ public final class BatchService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (poller != null) poller.shutdownNow();
         local.close();
     }
 }

@@ -44,6 +44,7 @@ public final class ContextStages implements AutoCloseable {
         BatchService batches = new BatchService(registry,
                 Map.of("openai", new OpenAiBatchBackend(batchHttp), "anthropic", new AnthropicBatchBackend(batchHttp, clock)),
                 new LocalBatchBackend(), clock, listener, budget, journal);
+        batches.pollInBackground(BatchService.BACKGROUND_POLL);
         List<Stage> stages = new ArrayList<>();
         if (config.any(r -> r.dedup() != null)) stages.add(new DedupStage(config));
         if (config.any(r -> r.trim() != null)) {

@@ -123,6 +123,46 @@ class RemoteBatchBackendTest {
     }
 
     @Test
+    void a_job_nobody_reads_is_finished_and_recorded_by_the_background_poll() throws Exception {
+        server.enqueue(json("{\"id\":\"file-in\",\"object\":\"file\"}"));
+        server.enqueue(json("{\"id\":\"batch_bg\",\"object\":\"batch\",\"status\":\"validating\"}"));
+        server.enqueue(json("{\"id\":\"batch_bg\",\"status\":\"in_progress\"}"));
+        String done = "{\"id\":\"batch_bg\",\"status\":\"completed\",\"output_file_id\":\"file-out\"}";
+        server.enqueue(json(done));
+        server.enqueue(json(done));
+        server.enqueue(new MockResponse().setBody("{\"id\":\"r1\",\"custom_id\":\"a\",\"response\":{\"status_code\":200,\"body\":"
+                + "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"positive\"},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1,\"total_tokens\":21}}},\"error\":null}\n"));
+
+        String job = service.submit(new LinkedHashMap<>(Map.of("a", ask("gpt-4o-mini", "I love it"))), OWNER, "reviews");
+        assertThat(service.pollUnfinished()).as("still in progress at the provider").isZero();
+        assertThat(listened).isEmpty();
+        // nobody asks for the status or the results: the poll alone finishes and records the job
+        assertThat(service.pollUnfinished()).isEqualTo(1);
+        assertThat(listened).containsExactly("a:0.5");
+        int calls = server.getRequestCount();
+        assertThat(service.pollUnfinished()).as("a finished job is not polled again").isZero();
+        assertThat(server.getRequestCount()).isEqualTo(calls);
+        assertThat(service.status(job, "t1").path("status").asText()).isEqualTo("completed");
+        assertThat(listened).as("recorded once").hasSize(1);
+    }
+
+    @Test
+    void a_provider_that_fails_to_answer_a_background_poll_is_tried_again_later() throws Exception {
+        server.enqueue(json("{\"id\":\"file-in\",\"object\":\"file\"}"));
+        server.enqueue(json("{\"id\":\"batch_err\",\"object\":\"batch\",\"status\":\"validating\"}"));
+        server.enqueue(new MockResponse().setResponseCode(500).setBody("{\"error\":{\"message\":\"upstream down\"}}"));
+        server.enqueue(json("{\"id\":\"batch_err\",\"status\":\"in_progress\"}"));
+        String job = service.submit(new LinkedHashMap<>(Map.of("a", ask("gpt-4o-mini", "meh"))), OWNER, "reviews");
+        assertThat(service.pollUnfinished()).isZero();
+        assertThat(service.pollUnfinished()).isZero();
+        assertThat(server.getRequestCount()).as("the failed poll was repeated").isEqualTo(4);
+        server.enqueue(json("{\"id\":\"batch_err\",\"status\":\"in_progress\"}"));
+        assertThat(service.status(job, "t1").path("status").asText()).isEqualTo("in_progress");
+    }
+
+    @Test
     void anthropic_jobs_use_message_batches_and_map_usage_with_cache_reads_and_writes() throws Exception {
         server.enqueue(json("{\"id\":\"msgbatch_1\",\"type\":\"message_batch\",\"processing_status\":\"in_progress\"}"));
         String ended = "{\"id\":\"msgbatch_1\",\"type\":\"message_batch\",\"processing_status\":\"ended\",\"results_url\":\""
