@@ -66,18 +66,27 @@ class RemoteBatchBackendTest {
         return server.takeRequest(5, TimeUnit.SECONDS);
     }
 
-    @Test
-    void openai_jobs_upload_a_jsonl_file_create_a_batch_and_read_output_and_error_files() throws Exception {
+    /**
+     * Scripts an OpenAI batch: file upload, creation, one in-progress poll, then completed (seen by
+     * the poll and again by the results read) and an output file answering request "a" with
+     * "positive" for 20 prompt tokens and 1 completion token.
+     */
+    private void scriptOpenAiBatch(String batchId, String extraBatchFields, String extraUsageFields) {
         server.enqueue(json("{\"id\":\"file-in\",\"object\":\"file\"}"));
-        server.enqueue(json("{\"id\":\"batch_abc\",\"object\":\"batch\",\"status\":\"validating\"}"));
-        server.enqueue(json("{\"id\":\"batch_abc\",\"status\":\"in_progress\"}"));
-        String done = "{\"id\":\"batch_abc\",\"status\":\"completed\",\"output_file_id\":\"file-out\",\"error_file_id\":\"file-err\"}";
+        server.enqueue(json("{\"id\":\"" + batchId + "\",\"object\":\"batch\",\"status\":\"validating\"}"));
+        server.enqueue(json("{\"id\":\"" + batchId + "\",\"status\":\"in_progress\"}"));
+        String done = "{\"id\":\"" + batchId + "\",\"status\":\"completed\",\"output_file_id\":\"file-out\"" + extraBatchFields + "}";
         server.enqueue(json(done));
         server.enqueue(json(done));
         server.enqueue(new MockResponse().setBody("{\"id\":\"r1\",\"custom_id\":\"a\",\"response\":{\"status_code\":200,\"request_id\":\"q\",\"body\":"
                 + "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"positive\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1,\"total_tokens\":21,\"prompt_tokens_details\":{\"cached_tokens\":16}}}},\"error\":null}\n"));
+                + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1,\"total_tokens\":21" + extraUsageFields + "}}},\"error\":null}\n"));
+    }
+
+    @Test
+    void openai_jobs_upload_a_jsonl_file_create_a_batch_and_read_output_and_error_files() throws Exception {
+        scriptOpenAiBatch("batch_abc", ",\"error_file_id\":\"file-err\"", ",\"prompt_tokens_details\":{\"cached_tokens\":16}");
         server.enqueue(new MockResponse().setBody("{\"id\":\"r2\",\"custom_id\":\"b\",\"response\":{\"status_code\":400,\"body\":"
                 + "{\"error\":{\"message\":\"bad request\"}}},\"error\":null}\n"));
 
@@ -124,16 +133,7 @@ class RemoteBatchBackendTest {
 
     @Test
     void a_job_nobody_reads_is_finished_and_recorded_by_the_background_poll() throws Exception {
-        server.enqueue(json("{\"id\":\"file-in\",\"object\":\"file\"}"));
-        server.enqueue(json("{\"id\":\"batch_bg\",\"object\":\"batch\",\"status\":\"validating\"}"));
-        server.enqueue(json("{\"id\":\"batch_bg\",\"status\":\"in_progress\"}"));
-        String done = "{\"id\":\"batch_bg\",\"status\":\"completed\",\"output_file_id\":\"file-out\"}";
-        server.enqueue(json(done));
-        server.enqueue(json(done));
-        server.enqueue(new MockResponse().setBody("{\"id\":\"r1\",\"custom_id\":\"a\",\"response\":{\"status_code\":200,\"body\":"
-                + "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,"
-                + "\"message\":{\"role\":\"assistant\",\"content\":\"positive\"},\"finish_reason\":\"stop\"}],"
-                + "\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":1,\"total_tokens\":21}}},\"error\":null}\n"));
+        scriptOpenAiBatch("batch_bg", "", "");
 
         String job = service.submit(new LinkedHashMap<>(Map.of("a", ask("gpt-4o-mini", "I love it"))), OWNER, "reviews");
         assertThat(service.pollUnfinished()).as("still in progress at the provider").isZero();
