@@ -35,41 +35,33 @@ class SemanticCacheEndToEndTest {
         return gw.post("/chat/completions", Json.write(b));
     }
 
-    private static String status(HttpResponse<String> r) {
-        return r.headers().firstValue("x-tokenwise-cache").orElse("none");
-    }
-
-    private static String text(HttpResponse<String> r) {
-        return TestGateway.json(r).at("/choices/0/message/content").asText();
-    }
-
     @Test
     void a_paraphrase_is_served_the_cached_answer() {
         HttpResponse<String> first = ask(null, "How do I reset my account password?");
         HttpResponse<String> para = ask(null, "How can I reset the password of my account?");
-        assertThat(status(first)).isEqualTo("miss");
-        assertThat(status(para)).isEqualTo("hit-semantic");
-        assertThat(text(para)).isEqualTo(text(first));
+        assertThat(TestGateway.cacheStatus(first)).isEqualTo("miss");
+        assertThat(TestGateway.cacheStatus(para)).isEqualTo("hit-semantic");
+        assertThat(TestGateway.content(para)).isEqualTo(TestGateway.content(first));
     }
 
     @Test
     void a_question_with_a_different_number_is_never_a_hit() {
         ask(null, "What happened in the stock market in 2008?");
         HttpResponse<String> other = ask(null, "What happened in the stock market in 2009?");
-        assertThat(status(other)).isEqualTo("miss");
-        assertThat(text(other)).contains("2009");
+        assertThat(TestGateway.cacheStatus(other)).isEqualTo("miss");
+        assertThat(TestGateway.content(other)).contains("2009");
     }
 
     @Test
     void a_negated_question_is_never_a_hit() {
         ask(null, "Why is my laptop battery charging?");
-        assertThat(status(ask(null, "Why is my laptop battery not charging?"))).isEqualTo("miss");
+        assertThat(TestGateway.cacheStatus(ask(null, "Why is my laptop battery not charging?"))).isEqualTo("miss");
     }
 
     @Test
     void the_same_question_under_another_system_prompt_is_a_different_request() {
         ask("You answer for the sales team.", "What is the price of the premium plan?");
-        assertThat(status(ask("You answer for the support team.", "What is the price of the premium plan?"))).isEqualTo("miss");
-        assertThat(status(ask("You answer for the sales team.", "What is the cost of the premium plan?"))).isEqualTo("hit-semantic");
+        assertThat(TestGateway.cacheStatus(ask("You answer for the support team.", "What is the price of the premium plan?"))).isEqualTo("miss");
+        assertThat(TestGateway.cacheStatus(ask("You answer for the sales team.", "What is the cost of the premium plan?"))).isEqualTo("hit-semantic");
     }
 }

@@ -50,32 +50,24 @@ class SemanticPromotionTest {
         return gw.post("/chat/completions", Json.write(b), key);
     }
 
-    private static String status(HttpResponse<String> r) {
-        return r.headers().firstValue("x-tokenwise-cache").orElse("none");
-    }
-
-    private static String text(HttpResponse<String> r) {
-        return TestGateway.json(r).at("/choices/0/message/content").asText();
-    }
-
     @Test
     void a_repeated_paraphrase_is_an_exact_hit_in_its_tenant_only_and_expires_with_its_source() {
         HttpResponse<String> first = ask(acme, "How do I reset my account password?");
-        assertThat(status(first)).isEqualTo("miss");
+        assertThat(TestGateway.cacheStatus(first)).isEqualTo("miss");
 
         CLOCK.advance(Duration.ofSeconds(50));
         HttpResponse<String> para = ask(acme, "How can I reset the password of my account?");
-        assertThat(status(para)).isEqualTo("hit-semantic");
+        assertThat(TestGateway.cacheStatus(para)).isEqualTo("hit-semantic");
         HttpResponse<String> again = ask(acme, "How can I reset the password of my account?");
-        assertThat(status(again)).isEqualTo("hit-exact");
-        assertThat(text(again)).isEqualTo(text(first));
+        assertThat(TestGateway.cacheStatus(again)).isEqualTo("hit-exact");
+        assertThat(TestGateway.content(again)).isEqualTo(TestGateway.content(first));
 
         // another tenant never sees the promoted copy (nor the semantic entry)
         HttpResponse<String> other = ask(globex, "How can I reset the password of my account?");
-        assertThat(status(other)).isEqualTo("miss");
+        assertThat(TestGateway.cacheStatus(other)).isEqualTo("miss");
 
         // the copy was stored with the 10 s the semantic entry had left, not a fresh 60 s
         CLOCK.advance(Duration.ofSeconds(11));
-        assertThat(status(ask(acme, "How can I reset the password of my account?"))).isEqualTo("miss");
+        assertThat(TestGateway.cacheStatus(ask(acme, "How can I reset the password of my account?"))).isEqualTo("miss");
     }
 }

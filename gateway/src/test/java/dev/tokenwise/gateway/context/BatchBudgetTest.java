@@ -160,8 +160,8 @@ class BatchBudgetTest {
     void two_gateways_sharing_postgresql_never_overspend_a_budget_with_concurrent_batches() throws Exception {
         try (PostgresServer pg = PostgresServer.start()) {
             GatewayConfig base = config();
-            GatewayConfig a0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(pg.jdbcUrl())));
-            GatewayConfig b0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(pg.jdbcUrl())));
+            GatewayConfig a0 = TestGateway.replica(base, pg.jdbcUrl());
+            GatewayConfig b0 = TestGateway.replica(base, pg.jdbcUrl());
             try (TestGateway a = TestGateway.start(Gateway.builder(a0).port(0));
                  TestGateway b = TestGateway.start(Gateway.builder(b0).port(0))) {
                 long each = reservation(a.gateway(), "gpt-4o");

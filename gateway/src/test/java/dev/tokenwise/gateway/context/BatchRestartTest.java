@@ -97,8 +97,8 @@ class BatchRestartTest {
         // one SQLite file without Redis is refused: MemoryBudgetLedgerTest)
         try (PostgresServer pg = PostgresServer.start()) {
             GatewayConfig base = config();
-            GatewayConfig a0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(pg.jdbcUrl())));
-            GatewayConfig b0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(pg.jdbcUrl())));
+            GatewayConfig a0 = TestGateway.replica(base, pg.jdbcUrl());
+            GatewayConfig b0 = TestGateway.replica(base, pg.jdbcUrl());
             try (TestGateway a = TestGateway.start(Gateway.builder(a0).port(0))) {
                 KeyStore.Created k = a.gateway().keys().store().create("nightly", "acme", new BigDecimal("5"), BudgetPeriod.DAY);
                 Map<String, String> auth = Map.of("Authorization", "Bearer " + k.secret());

@@ -124,8 +124,8 @@ class BudgetStageTest {
     void two_gateways_sharing_postgresql_never_overspend_together() throws Exception {
         try (PostgresServer pg = PostgresServer.start()) {
             GatewayConfig base = GatewayConfig.embeddedDefault();
-            GatewayConfig a0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(pg.jdbcUrl())));
-            GatewayConfig b0 = TestGateway.withTempDataDir(base.withKeys(base.keys().withUrl(pg.jdbcUrl())));
+            GatewayConfig a0 = TestGateway.replica(base, pg.jdbcUrl());
+            GatewayConfig b0 = TestGateway.replica(base, pg.jdbcUrl());
             try (TestGateway a = TestGateway.start(Gateway.builder(a0).port(0));
                  TestGateway b = TestGateway.start(Gateway.builder(b0).port(0))) {
                 KeyStore.Created k = a.gateway().keys().store().create("race", null, BUDGET, BudgetPeriod.DAY);

@@ -103,6 +103,24 @@ public final class TestGateway implements AutoCloseable {
         return Json.parse(r.body());
     }
 
+    /**
+     * A replica's config: {@code base} with the key store (and so the budgets and batch jobs) at
+     * {@code keysUrl}, shared with the other replicas, and a data directory of its own.
+     */
+    public static GatewayConfig replica(GatewayConfig base, String keysUrl) {
+        return withTempDataDir(base.withKeys(base.keys().withUrl(keysUrl)));
+    }
+
+    /** The response's {@code x-tokenwise-cache} status ("none" when absent). */
+    public static String cacheStatus(HttpResponse<String> r) {
+        return r.headers().firstValue("x-tokenwise-cache").orElse("none");
+    }
+
+    /** The first choice's message text of a non-streamed chat completion. */
+    public static String content(HttpResponse<String> r) {
+        return json(r).at("/choices/0/message/content").asText();
+    }
+
     /** A one-message chat request body. */
     public static String chat(String model, String content, boolean stream) {
         var b = Json.object();
