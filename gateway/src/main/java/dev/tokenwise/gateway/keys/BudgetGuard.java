@@ -108,12 +108,11 @@ public final class BudgetGuard {
     }
 
     /**
-     * Holds again a reservation made before this process started, when the ledger did not keep it
-     * (budgets counted in memory), so that settling it later does not free budget that was never
-     * held here; a no-op for ledgers that keep reservations.
+     * Holds again a reservation made before this process started ({@link BudgetLedger#restore}),
+     * so that settling it later does not free budget the ledger no longer held.
      */
     public void restoreAfterRestart(Reservation r) {
-        if (!ledger.keepsReservationsAcrossRestarts()) ledger.restore(r.keyId(), r.period(), r.nanos());
+        ledger.restore(r.keyId(), r.period(), r.nanos());
     }
 
     /** Replaces the reservation by {@code actualNanos} (0 releases it); a 503 when the budget store fails. */

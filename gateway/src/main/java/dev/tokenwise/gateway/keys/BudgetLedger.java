@@ -23,19 +23,10 @@ public interface BudgetLedger {
     Balance balance(String keyId, String period);
 
     /**
-     * Whether a reservation is kept where a restarted process finds it (a shared or persistent
-     * store). When false, reservations live only in this process, and work that outlives a restart
-     * (a batch job) must {@link #restore} its reservations before it settles them.
+     * Holds again, without a budget check, a reservation made by an earlier process, for work that
+     * outlived a restart (a batch job) and will settle it here. Ledgers that keep reservations
+     * where a restarted process finds them (a shared or persistent store) already hold it: nothing
+     * to do. A ledger whose reservations live only in its process adds it back.
      */
-    default boolean keepsReservationsAcrossRestarts() {
-        return true;
-    }
-
-    /**
-     * Holds again, without a budget check, a reservation made by an earlier process that this
-     * ledger did not keep; only for ledgers whose {@link #keepsReservationsAcrossRestarts()} is false.
-     */
-    default void restore(String keyId, String period, long amountNanos) {
-        throw new IllegalStateException("this budget ledger keeps its reservations across restarts; nothing to restore");
-    }
+    default void restore(String keyId, String period, long amountNanos) {}
 }

@@ -116,12 +116,7 @@ final class MemoryBudgetLedger implements BudgetLedger, AutoCloseable {
         }
     }
 
-    /** Reservations are counted in this process only; a restart starts with none. */
-    @Override
-    public boolean keepsReservationsAcrossRestarts() {
-        return false;
-    }
-
+    /** Reservations are counted in this process only (a restart starts with none): adds it back. */
     @Override
     public void restore(String keyId, String period, long amountNanos) {
         Counter c = counter(keyId, period);
