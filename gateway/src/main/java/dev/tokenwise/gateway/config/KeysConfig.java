@@ -13,26 +13,36 @@ import java.util.List;
  *     no {@code max_tokens}; without a cap the worst case would be unbounded
  * @param estimateMargin extra fraction reserved on counted prompt tokens when the count is an
  *     estimate (non-OpenAI tokenizers), e.g. 0.3 reserves 130%
+ * @param authCacheMs how long a gateway trusts a key it has already authenticated before reading
+ *     it from the store again (0 reads on every request); a key revoked by another process stops
+ *     working on this gateway within this time, one revoked through this gateway at once
  */
-public record KeysConfig(String url, String redisUrl, Integer defaultMaxTokens, Double estimateMargin) {
+public record KeysConfig(String url, String redisUrl, Integer defaultMaxTokens, Double estimateMargin, Integer authCacheMs) {
     public static final int DEFAULT_MAX_TOKENS = 4096;
     public static final double DEFAULT_ESTIMATE_MARGIN = 0.3;
+    public static final int DEFAULT_AUTH_CACHE_MS = 5_000;
+    public static final int MAX_AUTH_CACHE_MS = 60_000;
 
     public KeysConfig {
         if (defaultMaxTokens == null) defaultMaxTokens = DEFAULT_MAX_TOKENS;
         if (estimateMargin == null) estimateMargin = DEFAULT_ESTIMATE_MARGIN;
+        if (authCacheMs == null) authCacheMs = DEFAULT_AUTH_CACHE_MS;
     }
 
     public static KeysConfig defaults() {
-        return new KeysConfig(null, null, null, null);
+        return new KeysConfig(null, null, null, null, null);
     }
 
     public KeysConfig withUrl(String u) {
-        return new KeysConfig(u, redisUrl, defaultMaxTokens, estimateMargin);
+        return new KeysConfig(u, redisUrl, defaultMaxTokens, estimateMargin, authCacheMs);
     }
 
     public KeysConfig withRedisUrl(String r) {
-        return new KeysConfig(url, r, defaultMaxTokens, estimateMargin);
+        return new KeysConfig(url, r, defaultMaxTokens, estimateMargin, authCacheMs);
+    }
+
+    public KeysConfig withAuthCacheMs(int ms) {
+        return new KeysConfig(url, redisUrl, defaultMaxTokens, estimateMargin, ms);
     }
 
     /** The JDBC URL of the key store for a data directory. */
@@ -51,6 +61,9 @@ public record KeysConfig(String url, String redisUrl, Integer defaultMaxTokens, 
         if (defaultMaxTokens < 1) errors.add("keys.default_max_tokens: must be at least 1, was " + defaultMaxTokens);
         if (estimateMargin < 0 || estimateMargin > 10) {
             errors.add("keys.estimate_margin: must be in 0..10, was " + estimateMargin);
+        }
+        if (authCacheMs < 0 || authCacheMs > MAX_AUTH_CACHE_MS) {
+            errors.add("keys.auth_cache_ms: must be 0.." + MAX_AUTH_CACHE_MS + ", was " + authCacheMs);
         }
     }
 }

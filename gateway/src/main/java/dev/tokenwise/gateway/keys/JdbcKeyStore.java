@@ -1,5 +1,7 @@
 package dev.tokenwise.gateway.keys;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.math.BigDecimal;
@@ -11,11 +13,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 
@@ -25,6 +31,12 @@ import javax.sql.DataSource;
  * both databases run it atomically against concurrent updates of the same row (SQLite by its
  * single writer, PostgreSQL by the row lock and re-check of the WHERE clause after waiting), so two
  * reservations can never both pass a check that only one of them fits.
+ *
+ * <p>Keys that authenticated are kept in memory for {@code keys.auth_cache_ms} (with their stored
+ * hash, so a presented secret is still compared in constant time), which takes a query off every
+ * request. A revocation through this store drops the key at once; one by another process is seen
+ * when the entry expires. Unknown ids and wrong secrets are never kept, so a key created
+ * elsewhere works on its first request.
  */
 final class JdbcKeyStore implements KeyStore, BudgetLedger, AutoCloseable {
     private static final String[] SCHEMA = {
@@ -47,14 +59,28 @@ final class JdbcKeyStore implements KeyStore, BudgetLedger, AutoCloseable {
           PRIMARY KEY (key_id, period))"""
     };
 
+    private static final int AUTH_CACHE_KEYS = 10_000;
+
+    /** A key that authenticated, with the stored SHA-256 of its secret. */
+    private record Authenticated(ApiKey key, byte[] secretSha256) {}
+
     private final HikariDataSource ds;
     private final InstantSource clock;
     private final RandomGenerator random;
+    /** Null when {@code keys.auth_cache_ms} is 0. */
+    private final Cache<String, Authenticated> authenticated;
+    /** Counts revocations by this store, so a read that raced one does not keep the key it read. */
+    private final AtomicLong revocations = new AtomicLong();
     private volatile boolean hasKeys;
 
-    JdbcKeyStore(String jdbcUrl, InstantSource clock, RandomGenerator random) {
+    JdbcKeyStore(String jdbcUrl, InstantSource clock, RandomGenerator random, Duration authCache) {
         this.clock = clock;
         this.random = random;
+        this.authenticated = authCache.isZero() ? null : Caffeine.newBuilder()
+                .maximumSize(AUTH_CACHE_KEYS)
+                .expireAfterWrite(authCache)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                .build();
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(jdbcUrl);
         hc.setPoolName("tokenwise-keys");
@@ -85,8 +111,8 @@ final class JdbcKeyStore implements KeyStore, BudgetLedger, AutoCloseable {
         return ds;
     }
 
-    static JdbcKeyStore open(String jdbcUrl, InstantSource clock) {
-        return new JdbcKeyStore(jdbcUrl, clock, new SecureRandom());
+    static JdbcKeyStore open(String jdbcUrl, InstantSource clock, Duration authCache) {
+        return new JdbcKeyStore(jdbcUrl, clock, new SecureRandom(), authCache);
     }
 
     private static void createParent(String file) {
@@ -163,6 +189,11 @@ final class JdbcKeyStore implements KeyStore, BudgetLedger, AutoCloseable {
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot revoke key " + id + ": " + e.getMessage(), e);
+        } finally {
+            if (authenticated != null) {
+                revocations.incrementAndGet();
+                authenticated.invalidate(id);
+            }
         }
     }
 
@@ -170,17 +201,30 @@ final class JdbcKeyStore implements KeyStore, BudgetLedger, AutoCloseable {
     public Optional<ApiKey> authenticate(String secret) {
         String id = KeySecrets.idOf(secret);
         if (id == null) return Optional.empty();
+        Authenticated known = authenticated == null ? null : authenticated.getIfPresent(id);
+        if (known != null) {
+            return KeySecrets.matches(secret, known.secretSha256()) ? Optional.of(known.key()) : Optional.empty();
+        }
+        long revocationsBefore = revocations.get();
+        Authenticated read;
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT id, name, tenant, budget_usd, budget_period, created_at, revoked_at, secret_sha256 FROM api_keys WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return Optional.empty();
-                if (!KeySecrets.matches(secret, rs.getString("secret_sha256"))) return Optional.empty();
-                return Optional.of(row(rs));
+                byte[] stored = HexFormat.of().parseHex(rs.getString("secret_sha256"));
+                if (!KeySecrets.matches(secret, stored)) return Optional.empty();
+                read = new Authenticated(row(rs), stored);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the key store: " + e.getMessage(), e);
         }
+        if (authenticated != null) {
+            authenticated.put(id, read);
+            // a revocation that ran meanwhile may have dropped the entry before this put: drop it again
+            if (revocations.get() != revocationsBefore) authenticated.invalidate(id);
+        }
+        return Optional.of(read.key());
     }
 
     @Override

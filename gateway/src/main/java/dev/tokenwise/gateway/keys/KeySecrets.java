@@ -43,7 +43,7 @@ final class KeySecrets {
     }
 
     /** Constant-time comparison of a presented secret with a stored hash. */
-    static boolean matches(String secret, String storedHashHex) {
-        return MessageDigest.isEqual(Hashing.sha256(secret), HexFormat.of().parseHex(storedHashHex));
+    static boolean matches(String secret, byte[] storedSha256) {
+        return MessageDigest.isEqual(Hashing.sha256(secret), storedSha256);
     }
 }

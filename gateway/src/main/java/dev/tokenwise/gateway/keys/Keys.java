@@ -2,6 +2,7 @@ package dev.tokenwise.gateway.keys;
 
 import dev.tokenwise.gateway.config.GatewayConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import javax.sql.DataSource;
 
@@ -23,7 +24,7 @@ public final class Keys implements AutoCloseable {
     }
 
     public static Keys open(GatewayConfig config, InstantSource clock) {
-        JdbcKeyStore store = JdbcKeyStore.open(config.keys().jdbcUrl(config.server().dataDir()), clock);
+        JdbcKeyStore store = JdbcKeyStore.open(config.keys().jdbcUrl(config.server().dataDir()), clock, authCache(config));
         return withLedger(config, store);
     }
 
@@ -35,7 +36,7 @@ public final class Keys implements AutoCloseable {
      */
     public static Keys openServing(GatewayConfig config, InstantSource clock) {
         String url = config.keys().jdbcUrl(config.server().dataDir());
-        JdbcKeyStore store = JdbcKeyStore.open(url, clock);
+        JdbcKeyStore store = JdbcKeyStore.open(url, clock, authCache(config));
         if (config.keys().redisUrl() == null && url.startsWith(SQLITE)) {
             MemoryBudgetLedger memory;
             try {
@@ -48,6 +49,10 @@ public final class Keys implements AutoCloseable {
             if (memory != null) return new Keys(store, memory, memory);
         }
         return withLedger(config, store);
+    }
+
+    private static Duration authCache(GatewayConfig config) {
+        return Duration.ofMillis(config.keys().authCacheMs());
     }
 
     private static Keys withLedger(GatewayConfig config, JdbcKeyStore store) {

@@ -3,11 +3,14 @@ package dev.tokenwise.gateway.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenwise.gateway.config.GatewayConfig;
+import dev.tokenwise.gateway.testing.MutableClock;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +63,70 @@ class KeyStoreTest {
             assertThat(keys.store().revoke("k000000000000")).isFalse();
             assertThat(keys.store().authenticate(c.secret()).orElseThrow().revoked()).isTrue();
             assertThat(keys.store().list()).singleElement().satisfies(k -> assertThat(k.revokedAt()).isNotNull());
+        }
+    }
+
+    @Test
+    void a_key_revoked_through_the_same_store_stops_working_at_once() {
+        try (Keys keys = open()) {
+            KeyStore.Created c = keys.store().create("a", null, null, null);
+            assertThat(keys.store().authenticate(c.secret()).orElseThrow().revoked()).isFalse();
+            keys.store().revoke(c.key().id());
+            assertThat(keys.store().authenticate(c.secret()).orElseThrow().revoked()).isTrue();
+        }
+    }
+
+    @Test
+    void a_key_revoked_by_another_process_is_trusted_until_the_auth_cache_expires_and_no_longer() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        String url = "jdbc:sqlite:" + dir.resolve("shared.db");
+        Duration ttl = Duration.ofMillis(5_000);
+        try (JdbcKeyStore gateway = JdbcKeyStore.open(url, clock, ttl); JdbcKeyStore admin = JdbcKeyStore.open(url, clock, ttl)) {
+            KeyStore.Created c = admin.create("a", null, null, null);
+            assertThat(gateway.authenticate(c.secret()).orElseThrow().revoked()).isFalse();
+            admin.revoke(c.key().id());
+            // the gateway answers from memory: the row it would read says revoked
+            assertThat(gateway.authenticate(c.secret()).orElseThrow().revoked()).isFalse();
+            clock.advance(ttl.minusMillis(1));
+            assertThat(gateway.authenticate(c.secret()).orElseThrow().revoked()).isFalse();
+            clock.advance(Duration.ofMillis(1));
+            assertThat(gateway.authenticate(c.secret()).orElseThrow().revoked()).isTrue();
+            // a wrong secret for a known id is refused from memory too
+            assertThat(gateway.authenticate("tw-" + c.key().id() + "-" + "A".repeat(43))).isEmpty();
+        }
+    }
+
+    @Test
+    void with_the_auth_cache_off_every_request_reads_the_store() {
+        InstantSource clock = InstantSource.fixed(Instant.parse("2026-03-01T10:00:00Z"));
+        String url = "jdbc:sqlite:" + dir.resolve("shared.db");
+        try (JdbcKeyStore gateway = JdbcKeyStore.open(url, clock, Duration.ZERO);
+             JdbcKeyStore admin = JdbcKeyStore.open(url, clock, Duration.ZERO)) {
+            KeyStore.Created c = admin.create("a", null, null, null);
+            assertThat(gateway.authenticate(c.secret()).orElseThrow().revoked()).isFalse();
+            admin.revoke(c.key().id());
+            assertThat(gateway.authenticate(c.secret()).orElseThrow().revoked()).isTrue();
+        }
+    }
+
+    @Test
+    void an_unknown_or_wrong_secret_is_not_remembered_so_a_key_created_elsewhere_works_at_once() {
+        InstantSource clock = InstantSource.fixed(Instant.parse("2026-03-01T10:00:00Z"));
+        Duration ttl = Duration.ofSeconds(30);
+        String secret;
+        // the same seed gives the same id and secret: learn the secret the admin store will create
+        try (JdbcKeyStore scratch = new JdbcKeyStore("jdbc:sqlite:" + dir.resolve("scratch.db"), clock, new Random(7), ttl)) {
+            secret = scratch.create("a", null, null, null).secret();
+        }
+        String url = "jdbc:sqlite:" + dir.resolve("shared.db");
+        try (JdbcKeyStore gateway = JdbcKeyStore.open(url, clock, ttl);
+             JdbcKeyStore admin = new JdbcKeyStore(url, clock, new Random(7), ttl)) {
+            assertThat(gateway.authenticate(secret)).isEmpty();
+            KeyStore.Created c = admin.create("a", null, null, null);
+            assertThat(c.secret()).isEqualTo(secret);
+            String wrong = "tw-" + c.key().id() + "-" + "A".repeat(43);
+            assertThat(gateway.authenticate(wrong)).isEmpty();
+            assertThat(gateway.authenticate(secret)).isPresent();
         }
     }
 
