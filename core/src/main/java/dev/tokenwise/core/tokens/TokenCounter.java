@@ -7,6 +7,7 @@ import com.knuddels.jtokkit.api.EncodingType;
 import dev.tokenwise.core.wire.Message;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToLongFunction;
 
 /**
  * Counts tokens the way the model's vendor bills them: exact tiktoken encodings for OpenAI models
@@ -65,15 +66,39 @@ public final class TokenCounter {
 
     /** Prompt tokens of a chat request as OpenAI counts them (messages + chat overhead). */
     public int countMessages(List<Message> messages) {
-        int total = 0;
+        return (int) sumMessages(messages, this::count);
+    }
+
+    /**
+     * An upper bound of {@link #countMessages} without encoding anything: every token of these
+     * byte-level BPE encodings stands for at least one UTF-8 byte of its text, so a text has at most
+     * as many tokens as bytes. One pass over the characters; loose (English runs about 4 bytes a token).
+     */
+    public long upperBoundMessages(List<Message> messages) {
+        return sumMessages(messages, TokenCounter::utf8Bound);
+    }
+
+    private static long sumMessages(List<Message> messages, ToLongFunction<String> tokens) {
+        long total = 0;
         for (Message m : messages) {
             total += TOKENS_PER_MESSAGE;
-            total += count(m.role());
-            total += count(m.text());
+            total += tokens.applyAsLong(m.role());
+            total += tokens.applyAsLong(m.text());
             String name = m.raw().path("name").asText(null);
-            if (name != null) total += count(name) + TOKENS_PER_NAME;
-            if (m.hasToolCalls()) total += count(m.raw().get("tool_calls").toString());
+            if (name != null) total += tokens.applyAsLong(name) + TOKENS_PER_NAME;
+            if (m.hasToolCalls()) total += tokens.applyAsLong(m.raw().get("tool_calls").toString());
         }
         return total + REPLY_PRIMING;
+    }
+
+    /** At least the UTF-8 length of a text: 1 byte per ASCII char, 2 below U+0800, 3 otherwise (a surrogate pair: 6 for its 4). */
+    static long utf8Bound(String text) {
+        if (text == null) return 0;
+        long n = text.length();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) n += c < 0x800 ? 1 : 2;
+        }
+        return n;
     }
 }

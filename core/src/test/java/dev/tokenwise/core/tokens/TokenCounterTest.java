@@ -79,4 +79,34 @@ class TokenCounterTest {
         assertThat(c.count(null)).isZero();
         assertThat(c.countMessages(List.of())).isEqualTo(TokenCounter.REPLY_PRIMING);
     }
+
+    @Test
+    void the_byte_bound_is_never_below_the_count_nor_the_utf8_length() {
+        List<String> texts = List.of("", "hello", "   \n\n\t  ", "Summarise product 42 for the catalogue.",
+                "12345678901234567890", "日本語のテキストを数える", "emoji 🎉🎉🎉 and é, ß, ø", "\uD83D alone",
+                "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "<|endoftext|> stays ordinary text",
+                "{\"tool\":\"call\",\"args\":[1,2,3]}", "Ünïcödé wörds ånd ψευδο-ελληνικά");
+        for (String t : texts) {
+            int bytes = t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            boolean surrogates = t.chars().anyMatch(ch -> Character.isSurrogate((char) ch));
+            // exact without surrogates; a pair counts 6 for its 4 bytes, a lone one 3 for its 1 ('?')
+            assertThat(TokenCounter.utf8Bound(t)).as(t).isGreaterThanOrEqualTo(bytes);
+            if (!surrogates) assertThat(TokenCounter.utf8Bound(t)).as(t).isEqualTo(bytes);
+            if (t.contains("\uD83D alone")) continue; // jtokkit refuses a lone surrogate ("Input is not UTF-8")
+            for (TokenCounter c : List.of(TokenCounter.forModel("gpt-4o"), TokenCounter.forModel("gpt-4"),
+                    TokenCounter.forModel("claude-3-5-sonnet"))) {
+                assertThat(TokenCounter.utf8Bound(t)).as("%s in %s", t, c.encodingName()).isGreaterThanOrEqualTo(c.count(t));
+            }
+        }
+        ObjectNode named = Json.object().put("role", "user").put("name", "alice").put("content", "hi there");
+        ObjectNode tools = Json.object().put("role", "assistant");
+        tools.putArray("tool_calls").addObject().put("id", "c1").put("type", "function")
+                .putObject("function").put("name", "lookup").put("arguments", "{\"q\":\"日本\"}");
+        List<Message> messages = List.of(Message.of("system", "Be brief."), new Message(named), new Message(tools),
+                Message.of("user", String.join(" ", texts.subList(0, 7))), Message.of("user", String.join(" ", texts.subList(8, texts.size()))));
+        for (TokenCounter c : List.of(TokenCounter.forModel("gpt-4o"), TokenCounter.forModel("gpt-4"))) {
+            long count = c.countMessages(messages);
+            assertThat(c.upperBoundMessages(messages)).as(c.encodingName()).isGreaterThanOrEqualTo(count).isLessThan(count * 10);
+        }
+    }
 }

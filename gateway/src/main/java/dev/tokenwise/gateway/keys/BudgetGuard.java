@@ -86,18 +86,40 @@ public final class BudgetGuard {
      * @throws GatewayException 429 {@code budget_exceeded} when it does not fit; 503 when the budget store fails
      */
     public Reservation reserve(ApiKey key, ChatRequest capped, double discount) {
-        BigDecimal worst = worstCase(capped).multiply(BigDecimal.ONE.subtract(BigDecimal.valueOf(discount)));
-        long amount = toNanos(worst.max(BigDecimal.ZERO));
         Instant now = clock.instant();
         String period = key.period().bucket(now);
-        boolean ok;
+        long amount = nanos(worstCase(capped), discount);
+        if (!fits(key, period, amount)) throw exceeded(key, period, now);
+        return new Reservation(key.id(), period, amount);
+    }
+
+    /**
+     * As {@link #reserve} at full price, for a call settled when its response ends: first at an
+     * upper bound of the prompt that needs no tokenizer ({@link TokenCounter#upperBoundMessages},
+     * UTF-8 bytes), and only when that does not fit at the counted prompt, so a request that fits
+     * by its count is still admitted. The bound holds more than the count (about 4× the prompt's
+     * share for English) only until the call settles.
+     */
+    public Reservation reserveForCall(ApiKey key, ChatRequest capped) {
+        Instant now = clock.instant();
+        String period = key.period().bucket(now);
+        long bound = nanos(worstCase(capped, true), 0);
+        if (fits(key, period, bound)) return new Reservation(key.id(), period, bound);
+        long counted = nanos(worstCase(capped), 0);
+        if (counted < bound && fits(key, period, counted)) return new Reservation(key.id(), period, counted);
+        throw exceeded(key, period, now);
+    }
+
+    private static long nanos(BigDecimal usd, double discount) {
+        return toNanos(usd.multiply(BigDecimal.ONE.subtract(BigDecimal.valueOf(discount))).max(BigDecimal.ZERO));
+    }
+
+    private boolean fits(ApiKey key, String period, long amount) {
         try {
-            ok = ledger.reserve(key.id(), period, toNanos(key.budgetUsd()), amount);
+            return ledger.reserve(key.id(), period, toNanos(key.budgetUsd()), amount);
         } catch (RuntimeException e) {
             throw unavailable(e);
         }
-        if (!ok) throw exceeded(key, period, now);
-        return new Reservation(key.id(), period, amount);
     }
 
     /** What the calls cost, in nano-dollars (rounded up), at their models' prices and discounts. */
@@ -133,12 +155,17 @@ public final class BudgetGuard {
         }
     }
 
-    /** USD the request can cost at most at full price, before it is sent. */
+    /** USD the request can cost at most at full price, before it is sent (its prompt counted). */
     public BigDecimal worstCase(ChatRequest req) {
+        return worstCase(req, false);
+    }
+
+    /** As {@link #worstCase(ChatRequest)}, with the prompt's tokens counted or bounded by its bytes. */
+    private BigDecimal worstCase(ChatRequest req, boolean byteBound) {
         Price p = catalog.find(req.model()).orElse(fallback);
         if (p == null) return BigDecimal.ZERO;
         TokenCounter counter = TokenCounter.forModel(req.model());
-        BigDecimal prompt = BigDecimal.valueOf(counter.countMessages(req.messages()));
+        BigDecimal prompt = BigDecimal.valueOf(byteBound ? counter.upperBoundMessages(req.messages()) : counter.countMessages(req.messages()));
         if (!counter.exact()) prompt = prompt.multiply(BigDecimal.valueOf(1 + config.estimateMargin()));
         BigDecimal inputPrice = p.input().max(p.cacheWrite());
         BigDecimal output = BigDecimal.valueOf(req.maxTokens().orElse(config.defaultMaxTokens()) * (long) req.n());

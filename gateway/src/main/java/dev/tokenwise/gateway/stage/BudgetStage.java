@@ -16,7 +16,8 @@ import java.util.Collection;
 
 /**
  * Enforces each key's budget by reservation, by the {@link BudgetGuard}'s rules: before the call
- * it reserves the request's worst case (a request without an output cap is sent with
+ * it reserves the request's worst case, its prompt bounded by its bytes and counted only when that
+ * bound does not fit ({@link BudgetGuard#reserveForCall}; a request without an output cap is sent with
  * {@code keys.default_max_tokens}); after the call the reservation is replaced by the actual cost
  * of every upstream call; on failure it is released (or, for a stream that failed after output
  * reached the client, charged in full). Concurrent requests therefore never spend more than the
@@ -41,7 +42,7 @@ public final class BudgetStage implements Stage {
 
         ChatRequest req = guard.capped(ex.request());
         if (req != ex.request()) ex = ex.withRequest(req);
-        BudgetGuard.Reservation r = guard.reserve(key, req, 0);
+        BudgetGuard.Reservation r = guard.reserveForCall(key, req);
 
         Reply reply;
         try {

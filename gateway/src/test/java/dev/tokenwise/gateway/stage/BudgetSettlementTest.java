@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.pricing.PriceCatalog;
 import dev.tokenwise.core.wire.ChatRequest;
+import dev.tokenwise.core.wire.ChatResponse;
+import dev.tokenwise.core.wire.Usage;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.config.GatewayConfig;
 import dev.tokenwise.gateway.keys.BudgetLedger;
@@ -16,11 +18,14 @@ import dev.tokenwise.gateway.keys.Keys;
 import dev.tokenwise.gateway.pipeline.ChunkSink;
 import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Principal;
+import dev.tokenwise.gateway.pipeline.Reply;
+import dev.tokenwise.gateway.pipeline.UpstreamCall;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,13 +44,21 @@ class BudgetSettlementTest {
         };
     }
 
-    private long afterFailure(boolean streamStarted) {
+    /** The embedded default with its data under {@code sub}. */
+    private GatewayConfig config(String sub) {
         GatewayConfig c = GatewayConfig.embeddedDefault();
-        c = c.withServer(c.server().withDataDir(dir.resolve(streamStarted ? "a" : "b").toString()));
+        return c.withServer(c.server().withDataDir(dir.resolve(sub).toString()));
+    }
+
+    private static BudgetStage stage(Keys keys, GatewayConfig c, Collection<String> servedModels) {
+        return new BudgetStage(keys.store(), keys.budgets(), PriceCatalog.bundled(), InstantSource.fixed(NOW), c.keys(), servedModels);
+    }
+
+    private long afterFailure(boolean streamStarted) {
+        GatewayConfig c = config(streamStarted ? "a" : "b");
         try (Keys keys = Keys.open(c, InstantSource.fixed(NOW))) {
             KeyStore.Created k = keys.store().create("k", null, BigDecimal.ONE, BudgetPeriod.DAY);
-            BudgetStage stage = new BudgetStage(keys.store(), keys.budgets(), PriceCatalog.bundled(), InstantSource.fixed(NOW),
-                    c.keys(), c.models().keySet());
+            BudgetStage stage = stage(keys, c, c.models().keySet());
             ChatRequest req = ChatRequest.parse(("{\"model\":\"gpt-4o\",\"max_tokens\":100,\"stream\":true,"
                     + "\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}").getBytes(StandardCharsets.UTF_8));
             Exchange ex = Exchange.create("r1", NOW, 0, req, Map.of(), sink(streamStarted))
@@ -73,11 +86,9 @@ class BudgetSettlementTest {
 
     @Test
     void the_worst_case_is_the_counted_prompt_plus_the_output_cap_at_list_prices() {
-        GatewayConfig c = GatewayConfig.embeddedDefault();
-        c = c.withServer(c.server().withDataDir(dir.resolve("c").toString()));
+        GatewayConfig c = config("c");
         try (Keys keys = Keys.open(c, InstantSource.fixed(NOW))) {
-            BudgetStage stage = new BudgetStage(keys.store(), keys.budgets(), PriceCatalog.bundled(), InstantSource.fixed(NOW),
-                    c.keys(), List.of("gpt-4o", "claude-3-5-sonnet"));
+            BudgetStage stage = stage(keys, c, List.of("gpt-4o", "claude-3-5-sonnet"));
             ChatRequest gpt = ChatRequest.parse(Json.write(Json.parse(
                     "{\"model\":\"gpt-4o\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"))
                     .getBytes(StandardCharsets.UTF_8));
@@ -90,6 +101,41 @@ class BudgetSettlementTest {
             // estimated count 8 × 1.3 = 10.4 tokens
             assertThat(stage.worstCase(unknown)).isEqualByComparingTo(new BigDecimal("10.4").multiply(new BigDecimal("3.75"))
                     .add(new BigDecimal("15000")).movePointLeft(6));
+        }
+    }
+
+    /** The reservation a budget of {@code budgetNanos} holds while the call runs, or -1 when it refuses the request. */
+    private static long heldDuringCall(Keys keys, BudgetStage stage, ChatRequest req, long budgetNanos) {
+        KeyStore.Created k = keys.store().create("k" + budgetNanos, null, BigDecimal.valueOf(budgetNanos).movePointLeft(9), BudgetPeriod.DAY);
+        Exchange ex = Exchange.create("r", NOW, 0, req, Map.of(), ChunkSink.NONE)
+                .withPrincipal(new Principal(k.key().id(), "k", "default"));
+        long[] held = {-1};
+        try {
+            stage.handle(ex, e -> {
+                held[0] = keys.budgets().balance(k.key().id(), "2026-04-02").reservedNanos();
+                Usage u = Usage.counted(1, 1);
+                return Reply.fromProvider(ChatResponse.of("id", "gpt-4o", 0, "ok", "stop", u), new UpstreamCall("gpt-4o", "mock", u, 0));
+            });
+        } catch (GatewayException e) {
+            assertThat(e.code()).isEqualTo("budget_exceeded");
+        }
+        assertThat(keys.budgets().balance(k.key().id(), "2026-04-02").reservedNanos()).isZero();
+        return held[0];
+    }
+
+    @Test
+    void the_prompt_is_reserved_at_its_byte_bound_and_a_request_that_fits_only_by_its_count_is_still_admitted() {
+        GatewayConfig c = config("d");
+        try (Keys keys = Keys.open(c, InstantSource.fixed(NOW))) {
+            BudgetStage stage = stage(keys, c, c.models().keySet());
+            ChatRequest req = ChatRequest.parse(("{\"model\":\"gpt-4o\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"Summarise the reviews of product 42 in one line, then list three risks.\"}]}").getBytes(StandardCharsets.UTF_8));
+            long counted = BudgetStage.toNanos(stage.worstCase(req));
+            // with room to spare, the bound (bytes, more than the counted tokens) is held: no tokenizer ran
+            assertThat(heldDuringCall(keys, stage, req, 1_000_000_000L)).isGreaterThan(counted);
+            // a budget of exactly the counted worst case refuses the bound, then admits the count
+            assertThat(heldDuringCall(keys, stage, req, counted)).isEqualTo(counted);
+            assertThat(heldDuringCall(keys, stage, req, counted - 1)).isEqualTo(-1);
         }
     }
 }
