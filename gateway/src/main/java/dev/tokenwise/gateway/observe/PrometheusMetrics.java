@@ -6,6 +6,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** {@link GatewayMetrics} on a Micrometer Prometheus registry; names are listed in docs/dashboard.md. */
@@ -17,6 +21,13 @@ final class PrometheusMetrics implements GatewayMetrics {
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120)};
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /**
+     * The meters already registered, by name and tag values: a request updates about a dozen, and
+     * building and registering each one again (ids, sorted tags, the registry's filters) cost more
+     * than the update itself. As many entries as the registry has meters.
+     */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
     PrometheusMetrics() {
         registry.config().commonTags("service", "tokenwise");
@@ -29,9 +40,8 @@ final class PrometheusMetrics implements GatewayMetrics {
         counter("tokenwise.requests", "Requests answered, by requested model, served model and HTTP status",
                 "model", requested, "served_model", served, "status", Integer.toString(r.status()),
                 "stream", Boolean.toString(r.stream())).increment();
-        Timer.builder("tokenwise.request.latency").description("Whole-request latency as the client saw it")
-                .tags("stream", Boolean.toString(r.stream()), "outcome", r.failed() ? "error" : "ok")
-                .serviceLevelObjectives(BUCKETS).register(registry)
+        timer("tokenwise.request.latency", "Whole-request latency as the client saw it",
+                "stream", Boolean.toString(r.stream()), "outcome", r.failed() ? "error" : "ok")
                 .record(r.latencyNanos(), TimeUnit.NANOSECONDS);
         if (r.failed()) {
             counter("tokenwise.errors", "Failed requests by OpenAI error type and code",
@@ -63,20 +73,33 @@ final class PrometheusMetrics implements GatewayMetrics {
         counter("tokenwise.routing.decisions", "Requested model to the model that served it",
                 "requested", requested, "served", served).increment();
         for (UpstreamCall c : r.calls()) {
-            Timer.builder("tokenwise.upstream.latency").description("Latency of each upstream call")
-                    .tags("model", nz(c.model()), "provider", nz(c.provider()))
-                    .serviceLevelObjectives(BUCKETS).register(registry)
+            timer("tokenwise.upstream.latency", "Latency of each upstream call", "model", nz(c.model()), "provider", nz(c.provider()))
                     .record(c.latencyNanos(), TimeUnit.NANOSECONDS);
         }
         if (r.ttftNanos() >= 0) {
-            Timer.builder("tokenwise.ttft").description("Time to the first streamed chunk")
-                    .tags("model", served).serviceLevelObjectives(BUCKETS).register(registry)
+            timer("tokenwise.ttft", "Time to the first streamed chunk", "model", served)
                     .record(r.ttftNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
     private Counter counter(String name, String help, String... tags) {
-        return Counter.builder(name).description(help).tags(tags).register(registry);
+        List<String> id = id(name, tags);
+        Counter c = counters.get(id);
+        return c != null ? c : counters.computeIfAbsent(id, k -> Counter.builder(name).description(help).tags(tags).register(registry));
+    }
+
+    /** A latency histogram with the {@link #BUCKETS}. */
+    private Timer timer(String name, String help, String... tags) {
+        List<String> id = id(name, tags);
+        Timer t = timers.get(id);
+        return t != null ? t : timers.computeIfAbsent(id, k -> Timer.builder(name).description(help).tags(tags)
+                .serviceLevelObjectives(BUCKETS).register(registry));
+    }
+
+    private static List<String> id(String name, String... tags) {
+        String[] id = Arrays.copyOf(tags, tags.length + 1);
+        id[tags.length] = name;
+        return Arrays.asList(id);
     }
 
     private static String nz(String s) {
