@@ -1,6 +1,7 @@
 package dev.tokenwise.core.cache;
 
 import dev.tokenwise.core.Hashing;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,7 +31,10 @@ public final class CacheKey {
 
     /** The exact-cache key of a request inside a namespace (tenant and route). */
     public static String exact(String tenant, String route, ChatRequest request) {
-        return Hashing.sha256Hex(tenant + '\u0000' + route + '\u0000' + canonical(answerFields(request.toJson())));
+        StringBuilder sb = new StringBuilder(256).append(tenant).append('\u0000').append(route).append('\u0000');
+        // the body as canonical() writes it after answerFields(), without copying it
+        writeObject(request.body(), TRANSPORT_FIELDS, sb);
+        return Hashing.sha256Hex(sb.toString());
     }
 
     /**
@@ -81,18 +85,7 @@ public final class CacheKey {
         if (n == null || n.isNull() || n.isMissingNode()) {
             sb.append("null");
         } else if (n.isObject()) {
-            List<String> names = new ArrayList<>();
-            n.fieldNames().forEachRemaining(names::add);
-            Collections.sort(names);
-            sb.append('{');
-            boolean first = true;
-            for (String name : names) {
-                if (!first) sb.append(',');
-                first = false;
-                sb.append(Json.write(Json.MAPPER.getNodeFactory().textNode(name))).append(':');
-                write(n.get(name), sb);
-            }
-            sb.append('}');
+            writeObject(n, Set.of(), sb);
         } else if (n.isArray()) {
             sb.append('[');
             for (int i = 0; i < n.size(); i++) {
@@ -103,9 +96,36 @@ public final class CacheKey {
         } else if (n.isNumber()) {
             BigDecimal d = n.decimalValue().stripTrailingZeros();
             sb.append(d.signum() == 0 ? "0" : d.toPlainString());
+        } else if (n.isTextual()) {
+            quoted(n.textValue(), sb);
         } else {
             sb.append(Json.write(n));
         }
+    }
+
+    private static void writeObject(JsonNode n, Set<String> skipped, StringBuilder sb) {
+        List<String> names = new ArrayList<>(n.size());
+        n.fieldNames().forEachRemaining(name -> {
+            if (!skipped.contains(name)) names.add(name);
+        });
+        Collections.sort(names);
+        sb.append('{');
+        boolean first = true;
+        for (String name : names) {
+            if (!first) sb.append(',');
+            first = false;
+            quoted(name, sb);
+            sb.append(':');
+            write(n.get(name), sb);
+        }
+        sb.append('}');
+    }
+
+    /** A JSON string literal with Jackson's default escaping, as {@link Json#write} writes it. */
+    private static void quoted(String s, StringBuilder sb) {
+        sb.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(s, sb);
+        sb.append('"');
     }
 
 }

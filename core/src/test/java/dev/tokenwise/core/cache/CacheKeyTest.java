@@ -102,4 +102,28 @@ class CacheKeyTest {
         assertThat(CacheKey.semanticNamespace("t", "r", req(a))).isNotEqualTo(CacheKey.semanticNamespace("t", "r", req(b)));
         assertThat(CacheKey.lastUserText(req(a))).isEqualTo("How big is it?");
     }
+
+    @Test
+    void strings_are_written_as_jacksons_writer_writes_them_so_existing_keys_stay_the_same() {
+        for (String s : new String[] {"", "plain", "quote \" and \\ backslash", "tab\tnew\nline\rcr", "\u0000\u0001\u001f\u007f",
+                "caf\u00e9 \u65e5\u672c \ud83c\udf89", "\u2028\u2029", "</script>", "a/b"}) {
+            var text = Json.MAPPER.getNodeFactory().textNode(s);
+            assertThat(CacheKey.canonical(text)).as(s).isEqualTo(Json.write(text));
+            ObjectNode o = Json.object();
+            o.put(s, s);
+            assertThat(CacheKey.canonical(o)).as(s).isEqualTo(Json.write(o));
+        }
+    }
+
+    @Test
+    void the_exact_key_is_the_hash_of_tenant_route_and_the_canonical_answer_fields() {
+        ChatRequest r = req(BASE.replace("\"temperature\":0", "\"temperature\":0,\"stream\":true,\"user\":\"u1\""));
+        ObjectNode body = r.toJson();
+        CacheKey.TRANSPORT_FIELDS.forEach(body::remove);
+        assertThat(CacheKey.exact("acme", "faq", r))
+                .isEqualTo(dev.tokenwise.core.Hashing.sha256Hex("acme\u0000faq\u0000" + CacheKey.canonical(body)))
+                .isEqualTo(key(BASE));
+        // the request itself is left as it was
+        assertThat(r.stream()).isTrue();
+    }
 }
