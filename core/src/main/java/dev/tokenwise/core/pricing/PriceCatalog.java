@@ -113,7 +113,7 @@ public final class PriceCatalog {
                 .add(p.cachedInput().multiply(BigDecimal.valueOf(u.cachedTokens())))
                 .add(p.cacheWrite().multiply(BigDecimal.valueOf(u.cacheWriteTokens())))
                 .add(p.output().multiply(BigDecimal.valueOf(u.completionTokens())))
-                .divide(MILLION, MathContext.DECIMAL128);
+                .movePointLeft(6); // prices are per million tokens: exact, unlike a long division
         if (discount > 0) total = total.multiply(BigDecimal.ONE.subtract(BigDecimal.valueOf(discount)));
         return total.setScale(10, RoundingMode.HALF_UP).stripTrailingZeros();
     }

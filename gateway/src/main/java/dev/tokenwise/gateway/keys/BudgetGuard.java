@@ -9,7 +9,6 @@ import dev.tokenwise.gateway.config.KeysConfig;
 import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.UpstreamCall;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +26,6 @@ import java.util.Optional;
  * without a cap gets {@code keys.default_max_tokens} as its cap.
  */
 public final class BudgetGuard {
-    private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
 
     /** A held reservation: settle it exactly once. */
     public record Reservation(String keyId, String period, long nanos) {}
@@ -169,7 +167,7 @@ public final class BudgetGuard {
         if (!counter.exact()) prompt = prompt.multiply(BigDecimal.valueOf(1 + config.estimateMargin()));
         BigDecimal inputPrice = p.input().max(p.cacheWrite());
         BigDecimal output = BigDecimal.valueOf(req.maxTokens().orElse(config.defaultMaxTokens()) * (long) req.n());
-        return inputPrice.multiply(prompt).add(p.output().multiply(output)).divide(MILLION, MathContext.DECIMAL128);
+        return inputPrice.multiply(prompt).add(p.output().multiply(output)).movePointLeft(6); // per million tokens
     }
 
     /** Nano-dollars, rounded up so that rounding never lets a reservation or a charge come out low. */
