@@ -26,7 +26,6 @@ import java.util.Optional;
  * without a cap gets {@code keys.default_max_tokens} as its cap.
  */
 public final class BudgetGuard {
-
     /** A held reservation: settle it exactly once. */
     public record Reservation(String keyId, String period, long nanos) {}
 

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 
 /**
  * The secret format {@code tw-<id>-<43 random base64url chars>}: the id lets the store find the
@@ -13,6 +14,7 @@ import java.util.random.RandomGenerator;
  */
 final class KeySecrets {
     static final String PREFIX = "tw-";
+    private static final Pattern ID = Pattern.compile("k[0-9a-f]{12}");
 
     private KeySecrets() {}
 
@@ -34,7 +36,7 @@ final class KeySecrets {
         int dash = secret.indexOf('-', PREFIX.length());
         if (dash <= PREFIX.length() || dash == secret.length() - 1) return null;
         String id = secret.substring(PREFIX.length(), dash);
-        return id.matches("k[0-9a-f]{12}") ? id : null;
+        return ID.matcher(id).matches() ? id : null;
     }
 
 

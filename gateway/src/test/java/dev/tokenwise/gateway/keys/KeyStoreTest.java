@@ -56,6 +56,16 @@ class KeyStoreTest {
     }
 
     @Test
+    void only_a_well_formed_id_is_looked_up() {
+        assertThat(KeySecrets.idOf("tw-k0123456789ab-secret")).isEqualTo("k0123456789ab");
+        assertThat(KeySecrets.idOf("tw-k0123456789AB-secret")).isNull();
+        assertThat(KeySecrets.idOf("tw-k0123456789a-secret")).isNull();
+        assertThat(KeySecrets.idOf("tw-x0123456789ab-secret")).isNull();
+        assertThat(KeySecrets.idOf("tw-k0123456789ab-")).isNull();
+        assertThat(KeySecrets.idOf(null)).isNull();
+    }
+
+    @Test
     void revoking_marks_the_key_and_list_shows_it() {
         try (Keys keys = open()) {
             KeyStore.Created c = keys.store().create("a", null, BigDecimal.ONE, BudgetPeriod.MONTH);
