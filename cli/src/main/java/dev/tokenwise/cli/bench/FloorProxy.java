@@ -56,6 +56,58 @@ enum FloorProxy {
             });
         }
     },
+    JETTY_PLATFORM {
+        @Override
+        Running start(String upstreamBaseUrl) {
+            UpstreamHttp http = new UpstreamHttp(InstantSource.system());
+            String target = upstreamBaseUrl + "/chat/completions";
+            Javalin app = Javalin.create(cfg -> {
+                cfg.useVirtualThreads = false;
+                cfg.showJavalinBanner = false;
+                cfg.startupWatcherEnabled = false;
+                cfg.http.disableCompression();
+                cfg.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
+            });
+            app.post("/chat/completions", ctx -> {
+                Request up = new Request.Builder().url(target).post(RequestBody.create(ctx.bodyAsBytes(), JSON)).build();
+                try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
+                    ctx.status(r.code()).contentType("application/json").result(r.body().bytes());
+                }
+            });
+            app.start("127.0.0.1", 0);
+            return new Running("http://127.0.0.1:" + app.port(), () -> {
+                app.stop();
+                http.close();
+            });
+        }
+    },
+    CLASSIC {
+        @Override
+        Running start(String upstreamBaseUrl) throws IOException {
+            UpstreamHttp http = new UpstreamHttp(InstantSource.system());
+            String target = upstreamBaseUrl + "/chat/completions";
+            org.apache.hc.core5.http.impl.bootstrap.HttpServer server = org.apache.hc.core5.http.impl.bootstrap.ServerBootstrap.bootstrap()
+                    .setLocalAddress(InetAddress.getLoopbackAddress())
+                    .setListenerPort(0).setCanonicalHostName("127.0.0.1")
+                    .setSocketConfig(org.apache.hc.core5.http.io.SocketConfig.custom().setTcpNoDelay(true).setBacklogSize(1024)
+                            .setSoTimeout(org.apache.hc.core5.util.Timeout.ofMinutes(5)).build())
+                    .register("/chat/completions", (req, res, ctx) -> {
+                        byte[] body = org.apache.hc.core5.http.io.entity.EntityUtils.toByteArray(req.getEntity());
+                        Request up = new Request.Builder().url(target).post(RequestBody.create(body, JSON)).build();
+                        try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
+                            res.setCode(r.code());
+                            res.setEntity(new org.apache.hc.core5.http.io.entity.ByteArrayEntity(r.body().bytes(),
+                                    org.apache.hc.core5.http.ContentType.APPLICATION_JSON));
+                        }
+                    })
+                    .create();
+            server.start();
+            return new Running("http://127.0.0.1:" + server.getLocalPort(), () -> {
+                server.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+                http.close();
+            });
+        }
+    },
     BLOCKING {
         @Override
         Running start(String upstreamBaseUrl) throws IOException {

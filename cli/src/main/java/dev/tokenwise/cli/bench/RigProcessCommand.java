@@ -41,7 +41,7 @@ final class RigProcessCommand implements Runnable {
                 server = gw;
                 ready = gw.gateway().baseUrl() + " " + String.join(",", gw.stageNames()) + " " + gw.headers()[1].substring("Bearer ".length());
             }
-            case "passthrough", "blocking" -> {
+            case "passthrough", "blocking", "jetty_platform", "classic" -> {
                 if (upstreamUrl == null) throw new IllegalArgumentException("--upstream is required for a proxy");
                 FloorProxy.Running proxy;
                 try {
