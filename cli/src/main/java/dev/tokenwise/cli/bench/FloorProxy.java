@@ -1,7 +1,9 @@
 package dev.tokenwise.cli.bench;
 
 import dev.tokenwise.gateway.config.ModelConfig.TimeoutConfig;
+import dev.tokenwise.gateway.config.ServerConfig;
 import dev.tokenwise.gateway.provider.http.UpstreamHttp;
+import dev.tokenwise.gateway.server.HttpServer;
 import io.javalin.Javalin;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,12 +28,31 @@ import okhttp3.Response;
 /**
  * Proxies that do nothing but forward, to measure what the overhead rig allows at all: the added
  * latency and CPU of a hop with no pipeline behind it. {@link #PASSTHROUGH} is the gateway's own
- * HTTP stack (Javalin on Jetty with virtual threads in, the gateway's pooled OkHttp client out);
+ * HTTP stack ({@link HttpServer} in, the gateway's pooled OkHttp client out); {@link #JETTY} the
+ * server the gateway had before (Javalin on Jetty with virtual threads) with the same client;
  * {@link #BLOCKING} is the cheapest hop the JDK allows: one platform thread per client connection
  * that owns one keep-alive upstream socket, so a request is never handed from one thread to another.
  */
 enum FloorProxy {
     PASSTHROUGH {
+        @Override
+        Running start(String upstreamBaseUrl) {
+            UpstreamHttp http = new UpstreamHttp(InstantSource.system());
+            String target = upstreamBaseUrl + "/chat/completions";
+            HttpServer server = HttpServer.start("127.0.0.1", 0, ServerConfig.DEFAULT_MAX_BODY, 30_000, 1_000,
+                    routes -> routes.post("/chat/completions", call -> {
+                        Request up = new Request.Builder().url(target).post(RequestBody.create(call.body(), JSON)).build();
+                        try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
+                            call.status(r.code()).json(r.body().bytes());
+                        }
+                    }));
+            return new Running("http://127.0.0.1:" + server.port(), () -> {
+                server.close();
+                http.close();
+            });
+        }
+    },
+    JETTY {
         @Override
         Running start(String upstreamBaseUrl) {
             UpstreamHttp http = new UpstreamHttp(InstantSource.system());
@@ -52,58 +73,6 @@ enum FloorProxy {
             app.start("127.0.0.1", 0);
             return new Running("http://127.0.0.1:" + app.port(), () -> {
                 app.stop();
-                http.close();
-            });
-        }
-    },
-    JETTY_PLATFORM {
-        @Override
-        Running start(String upstreamBaseUrl) {
-            UpstreamHttp http = new UpstreamHttp(InstantSource.system());
-            String target = upstreamBaseUrl + "/chat/completions";
-            Javalin app = Javalin.create(cfg -> {
-                cfg.useVirtualThreads = false;
-                cfg.showJavalinBanner = false;
-                cfg.startupWatcherEnabled = false;
-                cfg.http.disableCompression();
-                cfg.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
-            });
-            app.post("/chat/completions", ctx -> {
-                Request up = new Request.Builder().url(target).post(RequestBody.create(ctx.bodyAsBytes(), JSON)).build();
-                try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
-                    ctx.status(r.code()).contentType("application/json").result(r.body().bytes());
-                }
-            });
-            app.start("127.0.0.1", 0);
-            return new Running("http://127.0.0.1:" + app.port(), () -> {
-                app.stop();
-                http.close();
-            });
-        }
-    },
-    CLASSIC {
-        @Override
-        Running start(String upstreamBaseUrl) throws IOException {
-            UpstreamHttp http = new UpstreamHttp(InstantSource.system());
-            String target = upstreamBaseUrl + "/chat/completions";
-            org.apache.hc.core5.http.impl.bootstrap.HttpServer server = org.apache.hc.core5.http.impl.bootstrap.ServerBootstrap.bootstrap()
-                    .setLocalAddress(InetAddress.getLoopbackAddress())
-                    .setListenerPort(0).setCanonicalHostName("127.0.0.1")
-                    .setSocketConfig(org.apache.hc.core5.http.io.SocketConfig.custom().setTcpNoDelay(true).setBacklogSize(1024)
-                            .setSoTimeout(org.apache.hc.core5.util.Timeout.ofMinutes(5)).build())
-                    .register("/chat/completions", (req, res, ctx) -> {
-                        byte[] body = org.apache.hc.core5.http.io.entity.EntityUtils.toByteArray(req.getEntity());
-                        Request up = new Request.Builder().url(target).post(RequestBody.create(body, JSON)).build();
-                        try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
-                            res.setCode(r.code());
-                            res.setEntity(new org.apache.hc.core5.http.io.entity.ByteArrayEntity(r.body().bytes(),
-                                    org.apache.hc.core5.http.ContentType.APPLICATION_JSON));
-                        }
-                    })
-                    .create();
-            server.start();
-            return new Running("http://127.0.0.1:" + server.getLocalPort(), () -> {
-                server.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
                 http.close();
             });
         }
@@ -149,7 +118,7 @@ enum FloorProxy {
 
     abstract Running start(String upstreamBaseUrl) throws IOException;
 
-    /** The proxy named on the command line ({@code passthrough}, {@code blocking}). */
+    /** The proxy named on the command line ({@code passthrough}, {@code jetty}, {@code blocking}). */
     static FloorProxy of(String name) {
         return valueOf(name.toUpperCase(Locale.ROOT));
     }
