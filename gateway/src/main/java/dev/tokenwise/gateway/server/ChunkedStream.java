@@ -41,7 +41,7 @@ final class ChunkedStream extends OutputStream {
         check();
         if (pending.size() == 0) return;
         byte[] size = Integer.toHexString(pending.size()).getBytes(StandardCharsets.US_ASCII);
-        conn.beginWrite();
+        conn.beginIo();
         try {
             socket.write(size);
             socket.write(CRLF);
@@ -49,7 +49,7 @@ final class ChunkedStream extends OutputStream {
             socket.write(CRLF);
             socket.flush();
         } finally {
-            conn.endWrite();
+            conn.endIo();
             pending.reset();
         }
     }
@@ -60,12 +60,12 @@ final class ChunkedStream extends OutputStream {
         if (closed) return;
         flush();
         closed = true;
-        conn.beginWrite();
+        conn.beginIo();
         try {
             socket.write(LAST);
             socket.flush();
         } finally {
-            conn.endWrite();
+            conn.endIo();
         }
     }
 

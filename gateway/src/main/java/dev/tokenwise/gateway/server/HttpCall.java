@@ -26,6 +26,7 @@ public final class HttpCall {
     private final String path;
     private final String query;
     private final long maxBodyBytes;
+    private final HttpServer.Connection conn;
     private final StreamOpener opener;
     private Map<String, String> pathParams = Map.of();
     private Map<String, String> queryParams;
@@ -42,12 +43,14 @@ public final class HttpCall {
         ChunkedStream open(HttpCall call) throws IOException;
     }
 
-    HttpCall(ClassicHttpRequest request, String method, String path, String query, long maxBodyBytes, StreamOpener opener) {
+    HttpCall(ClassicHttpRequest request, String method, String path, String query, long maxBodyBytes,
+             HttpServer.Connection conn, StreamOpener opener) {
         this.request = request;
         this.method = method;
         this.path = path;
         this.query = query;
         this.maxBodyBytes = maxBodyBytes;
+        this.conn = conn;
         this.opener = opener;
     }
 
@@ -105,6 +108,7 @@ public final class HttpCall {
         if (e == null) return body = new byte[0];
         if (e.getContentLength() > maxBodyBytes) throw GatewayException.tooLarge(maxBodyBytes);
         // not closed: closing the body's stream would read the rest of an oversized body to its end
+        conn.beginIo();
         try {
             InputStream in = e.getContent();
             byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
@@ -112,6 +116,8 @@ public final class HttpCall {
             return body = data;
         } catch (IOException ex) {
             throw GatewayException.invalidRequest("Could not read the request body: " + ex.getMessage(), null);
+        } finally {
+            conn.endIo();
         }
     }
 

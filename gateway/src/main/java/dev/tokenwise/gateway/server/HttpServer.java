@@ -151,7 +151,12 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Closes connections whose client has not taken a response's bytes for the idle timeout. */
+    /**
+     * Closes connections whose client has been silent for the idle timeout (waiting for a request
+     * head, which also bounds how long a head may trickle in, or in the middle of a body) or has
+     * not taken a response's bytes for that long. Reads and writes block without a socket timeout:
+     * a timed read costs the JDK two more system calls per read, on every request.
+     */
     private void watch() {
         long limit = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
         while (!closing) {
@@ -162,9 +167,9 @@ public final class HttpServer implements AutoCloseable {
             }
             long now = System.nanoTime();
             for (Connection c : connections) {
-                long since = c.writingSince;
+                long since = c.ioSince;
                 if (since != 0 && now - since > limit) {
-                    LOG.debug("closing a connection whose client stopped reading");
+                    LOG.debug("closing a connection whose client went silent");
                     c.abort();
                 }
             }
@@ -213,7 +218,8 @@ public final class HttpServer implements AutoCloseable {
         private DefaultBHttpServerConnection conn;
         private OutputStream raw;
         volatile boolean busy;
-        volatile long writingSince;
+        /** When the read or write the connection is blocked in began ({@link System#nanoTime}, never 0), or 0. */
+        volatile long ioSince;
         /** Request bytes may be left unread: close gently, or the kernel's reset can destroy the answer before the client reads it. */
         private boolean unreadInput;
 
@@ -221,9 +227,9 @@ public final class HttpServer implements AutoCloseable {
             this.socket = socket;
         }
 
-        void beginWrite() { writingSince = System.nanoTime() | 1; }
+        void beginIo() { ioSince = System.nanoTime() | 1; }
 
-        void endWrite() { writingSince = 0; }
+        void endIo() { ioSince = 0; }
 
         void abort() { closeQuietly(socket); }
 
@@ -231,12 +237,12 @@ public final class HttpServer implements AutoCloseable {
         public void run() {
             try {
                 socket.setTcpNoDelay(true);
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, idleTimeoutMs));
                 conn = new DefaultBHttpServerConnection("http", H1);
                 conn.bind(socket);
                 raw = socket.getOutputStream();
                 while (!closing) {
                     ClassicHttpRequest req;
+                    beginIo();
                     try {
                         req = conn.receiveRequestHeader();
                     } catch (MessageConstraintException | HttpException e) {
@@ -248,6 +254,8 @@ public final class HttpServer implements AutoCloseable {
                             reject(400, "malformed_request", "Malformed HTTP request: " + e.getMessage());
                         }
                         return;
+                    } finally {
+                        endIo();
                     }
                     if (req == null) return;
                     busy = true;
@@ -314,7 +322,7 @@ public final class HttpServer implements AutoCloseable {
                 conn.sendResponseHeader(new BasicClassicHttpResponse(100));
                 conn.flush();
             }
-            HttpCall call = new HttpCall(req, req.getMethod(), path, query, maxBodyBytes, c -> openStream(c, keepAliveAsked));
+            HttpCall call = new HttpCall(req, req.getMethod(), path, query, maxBodyBytes, this, c -> openStream(c, keepAliveAsked));
             try {
                 Router.Match m = router.resolve(call.method(), path);
                 call.pathParams(m.params());
@@ -350,6 +358,7 @@ public final class HttpServer implements AutoCloseable {
         private boolean drained(HttpCall call, HttpEntity entity) {
             if (call.bodyConsumed()) return true;
             if (entity.getContentLength() > maxBodyBytes) return false;
+            beginIo();
             try {
                 InputStream in = entity.getContent();
                 long left = maxBodyBytes + 1;
@@ -359,6 +368,8 @@ public final class HttpServer implements AutoCloseable {
                 return left > 0;
             } catch (IOException e) {
                 return false;
+            } finally {
+                endIo();
             }
         }
 
@@ -385,27 +396,27 @@ public final class HttpServer implements AutoCloseable {
             byte[] body = call.result();
             r.setHeader("Content-Length", Integer.toString(body.length));
             if (body.length > 0) r.setEntity(new ByteArrayEntity(body, null));
-            beginWrite();
+            beginIo();
             try {
                 conn.sendResponseHeader(r);
                 if (body.length > 0) conn.sendResponseEntity(r);
                 conn.flush();
             } finally {
-                endWrite();
+                endIo();
             }
         }
 
         private ChunkedStream openStream(HttpCall call, boolean keepAlive) throws IOException {
             BasicClassicHttpResponse r = head(call, keepAlive);
             r.setHeader("Transfer-Encoding", "chunked");
-            beginWrite();
+            beginIo();
             try {
                 conn.sendResponseHeader(r);
                 conn.flush();
             } catch (HttpException e) {
                 throw new IOException(e);
             } finally {
-                endWrite();
+                endIo();
             }
             return new ChunkedStream(raw, this);
         }
@@ -413,7 +424,7 @@ public final class HttpServer implements AutoCloseable {
         /** An error answer outside any route (a broken head); the connection closes after it. */
         private void reject(int status, String code, String message) throws IOException {
             unreadInput = true;
-            HttpCall call = new HttpCall(new org.apache.hc.core5.http.message.BasicClassicHttpRequest("GET", "/"), "GET", "/", null, 0, null);
+            HttpCall call = new HttpCall(new org.apache.hc.core5.http.message.BasicClassicHttpRequest("GET", "/"), "GET", "/", null, 0, this, null);
             GatewayException e = status == 413 ? GatewayException.tooLarge(maxBodyBytes)
                     : GatewayException.builder(status, message).type("invalid_request_error").code(code).build();
             errors.write(call, e);
