@@ -111,7 +111,16 @@ public final class HttpCall {
         conn.beginIo();
         try {
             InputStream in = e.getContent();
-            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            long declared = e.getContentLength();
+            byte[] data;
+            if (declared >= 0) {
+                // the length is known: one array of that size, not a list of 8 KiB buffers
+                data = new byte[(int) declared];
+                int n = in.readNBytes(data, 0, data.length);
+                if (n < data.length) throw new IOException("the client sent " + n + " of " + declared + " bytes");
+            } else {
+                data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            }
             if (data.length > maxBodyBytes) throw GatewayException.tooLarge(maxBodyBytes);
             return body = data;
         } catch (IOException ex) {

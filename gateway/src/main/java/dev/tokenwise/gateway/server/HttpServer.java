@@ -51,6 +51,8 @@ public final class HttpServer implements AutoCloseable {
     static final int MAX_HEAD_LINE = 16 * 1024;
     static final int MAX_HEADERS = 100;
     public static final int MAX_CONNECTIONS = 10_000;
+    static final long LINGER_MS = 3_000;
+    static final long LINGER_BYTES = 64L << 20;
     private static final Http1Config H1 = Http1Config.custom()
             .setMaxLineLength(MAX_HEAD_LINE).setMaxHeaderCount(MAX_HEADERS).setMaxEmptyLineCount(10).build();
 
@@ -278,16 +280,20 @@ public final class HttpServer implements AutoCloseable {
             }
         }
 
-        /** Ends the output, then reads and drops what the client still sends for a moment before closing. */
+        /**
+         * Ends the output, then reads and drops what the client still sends (an oversized body the
+         * answer refused) for up to {@link #LINGER_MS} and {@link #LINGER_BYTES} before closing.
+         */
         private void lingerClose() {
             try {
                 socket.shutdownOutput();
-                socket.setSoTimeout(250);
+                socket.setSoTimeout(500);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MS);
                 InputStream in = socket.getInputStream();
-                byte[] buf = new byte[8192];
-                long left = 1 << 20;
+                byte[] buf = new byte[16 * 1024];
+                long left = LINGER_BYTES;
                 int n;
-                while (left > 0 && (n = in.read(buf)) > 0) left -= n;
+                while (left > 0 && System.nanoTime() < deadline && (n = in.read(buf)) > 0) left -= n;
             } catch (IOException ignored) {
                 // closing anyway
             }
