@@ -36,7 +36,7 @@ import dev.tokenwise.gateway.stage.BudgetStage;
 import dev.tokenwise.gateway.stage.CacheStage;
 import dev.tokenwise.gateway.stage.MetricsStage;
 import dev.tokenwise.gateway.stage.ProviderStage;
-import io.javalin.Javalin;
+import dev.tokenwise.gateway.server.Routes;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -279,11 +279,12 @@ public final class Gateway implements AutoCloseable {
             DashboardRoutes dashboard = new DashboardRoutes(ledger.store().query(), new KeyBudgets(keys, clock),
                     observe.metrics(), adminKey, adminKeyEnv, config.server().host(), tiers, clock);
             // the HTTP surface beyond the OpenAI endpoints: key admin, dashboard, batch jobs
-            List<Consumer<Javalin>> routes = List.of(new AdminRoutes(keys, adminKey, adminKeyEnv, clock),
+            List<Consumer<Routes>> routes = List.of(new AdminRoutes(keys, adminKey, adminKeyEnv, clock),
                     dashboard::register, app -> context.routes(app, auth::principal));
             GatewayServer server = new GatewayServer(pipeline, registry, config.server().maxBodyBytes(),
-                    config.server().shutdownGraceMs(), clock, nanoTime, app -> routes.forEach(r -> r.accept(app)));
-            server.start(config.server().host(), config.server().port(), config.server().idleTimeoutMs());
+                    config.server().shutdownGraceMs(), config.server().idleTimeoutMs(), clock, nanoTime,
+                    app -> routes.forEach(r -> r.accept(app)));
+            server.start(config.server().host(), config.server().port());
             return new Gateway(this, server, pipeline);
         }
 

@@ -1,7 +1,9 @@
 package dev.tokenwise.cli.bench;
 
 import dev.tokenwise.gateway.config.ModelConfig.TimeoutConfig;
+import dev.tokenwise.gateway.config.ServerConfig;
 import dev.tokenwise.gateway.provider.http.UpstreamHttp;
+import dev.tokenwise.gateway.server.HttpServer;
 import io.javalin.Javalin;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,12 +28,31 @@ import okhttp3.Response;
 /**
  * Proxies that do nothing but forward, to measure what the overhead rig allows at all: the added
  * latency and CPU of a hop with no pipeline behind it. {@link #PASSTHROUGH} is the gateway's own
- * HTTP stack (Javalin on Jetty with virtual threads in, the gateway's pooled OkHttp client out);
+ * HTTP stack ({@link HttpServer} in, the gateway's pooled OkHttp client out); {@link #JETTY} the
+ * server the gateway had before (Javalin on Jetty with virtual threads) with the same client;
  * {@link #BLOCKING} is the cheapest hop the JDK allows: one platform thread per client connection
  * that owns one keep-alive upstream socket, so a request is never handed from one thread to another.
  */
 enum FloorProxy {
     PASSTHROUGH {
+        @Override
+        Running start(String upstreamBaseUrl) {
+            UpstreamHttp http = new UpstreamHttp(InstantSource.system());
+            String target = upstreamBaseUrl + "/chat/completions";
+            HttpServer server = HttpServer.start("127.0.0.1", 0, ServerConfig.DEFAULT_MAX_BODY, 30_000, 1_000,
+                    routes -> routes.post("/chat/completions", call -> {
+                        Request up = new Request.Builder().url(target).post(RequestBody.create(call.body(), JSON)).build();
+                        try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
+                            call.status(r.code()).json(r.body().bytes());
+                        }
+                    }));
+            return new Running("http://127.0.0.1:" + server.port(), () -> {
+                server.close();
+                http.close();
+            });
+        }
+    },
+    JETTY {
         @Override
         Running start(String upstreamBaseUrl) {
             UpstreamHttp http = new UpstreamHttp(InstantSource.system());
@@ -97,7 +118,7 @@ enum FloorProxy {
 
     abstract Running start(String upstreamBaseUrl) throws IOException;
 
-    /** The proxy named on the command line ({@code passthrough}, {@code blocking}). */
+    /** The proxy named on the command line ({@code passthrough}, {@code jetty}, {@code blocking}). */
     static FloorProxy of(String name) {
         return valueOf(name.toUpperCase(Locale.ROOT));
     }

@@ -48,7 +48,7 @@ final class OverheadCommand implements Runnable {
 
     @Option(names = "--floor", split = ",", defaultValue = "",
             description = "Also measure these forward-only proxies in the same run, each in its own JVM in front of the same "
-                    + "upstream: passthrough (the gateway's Javalin server and OkHttp client, no pipeline), blocking (platform "
+                    + "upstream: passthrough (the gateway's own HTTP server and OkHttp client, no pipeline), jetty (the same client behind Javalin on Jetty with virtual threads, the gateway's server before), blocking (platform "
                     + "threads and blocking sockets, no hand-offs). Default: none.")
     List<String> floor;
 
@@ -65,7 +65,7 @@ final class OverheadCommand implements Runnable {
             try {
                 return FloorProxy.of(f.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--floor: each proxy must be passthrough or blocking, was " + f);
+                throw new IllegalArgumentException("--floor: each proxy must be passthrough, jetty or blocking, was " + f);
             }
         }).toList();
         OpenLoopLoad load = new OpenLoopLoad(connections);
@@ -220,7 +220,7 @@ final class OverheadCommand implements Runnable {
                     row.get("added_p50_us").asDouble(), row.get("added_p99_us").asDouble(),
                     g.get("errors").asInt(), g.get("achieved_rps").asDouble(),
                     g.path("cpu_us_per_request").path("gateway").asDouble());
-            for (String f : List.of("passthrough", "blocking")) {
+            for (String f : List.of("passthrough", "jetty", "blocking")) {
                 if (!row.has(f)) continue;
                 var p = row.get(f);
                 System.out.printf("%7s   %-32s | %8.0fus %8.0fus %8.0fus | %8.0fus %8.0fus | %6d %9.0f | %.0fus (%s)%n", "", "",

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 final class RigProcessCommand implements Runnable {
     static final String READY = "rig-ready";
 
-    @Option(names = "--role", required = true, description = "upstream, gateway, passthrough or blocking")
+    @Option(names = "--role", required = true, description = "upstream, gateway, passthrough, jetty or blocking")
     String role;
 
     @Option(names = "--dir", required = true, description = "Data directory.")
@@ -41,7 +41,7 @@ final class RigProcessCommand implements Runnable {
                 server = gw;
                 ready = gw.gateway().baseUrl() + " " + String.join(",", gw.stageNames()) + " " + gw.headers()[1].substring("Bearer ".length());
             }
-            case "passthrough", "blocking" -> {
+            case "passthrough", "jetty", "blocking" -> {
                 if (upstreamUrl == null) throw new IllegalArgumentException("--upstream is required for a proxy");
                 FloorProxy.Running proxy;
                 try {
@@ -52,7 +52,7 @@ final class RigProcessCommand implements Runnable {
                 server = proxy;
                 ready = proxy.baseUrl();
             }
-            default -> throw new IllegalArgumentException("--role must be upstream, gateway, passthrough or blocking, was " + role);
+            default -> throw new IllegalArgumentException("--role must be upstream, gateway, passthrough, jetty or blocking, was " + role);
         }
         System.out.println(READY + " " + ready);
         System.out.flush();

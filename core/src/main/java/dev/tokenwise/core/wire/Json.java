@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The shared JSON mapper and a few helpers, so every module reads and writes JSON the same way. */
@@ -45,6 +46,15 @@ public final class Json {
     }
 
     /** Parses JSON that we produced or that a trusted upstream sent; failures are unchecked. */
+    /** Parses UTF-8 JSON straight from bytes (no String copy on the way). */
+    public static JsonNode parse(byte[] utf8) {
+        try {
+            return MAPPER.readTree(utf8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static JsonNode parse(String text) {
         try {
             return MAPPER.readTree(text);

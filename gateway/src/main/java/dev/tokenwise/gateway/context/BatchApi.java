@@ -7,8 +7,8 @@ import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.wire.ChatRequest;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.pipeline.Principal;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
+import dev.tokenwise.gateway.server.Routes;
+import dev.tokenwise.gateway.server.HttpCall;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,7 +29,7 @@ final class BatchApi {
         this.authenticate = authenticate;
     }
 
-    void register(Javalin app) {
+    void register(Routes app) {
         app.post("/v1/tokenwise/batches", this::submit);
         app.get("/v1/tokenwise/batches", this::list);
         app.get("/v1/tokenwise/batches/{id}", ctx -> json(ctx, 200, service.status(ctx.pathParam("id"), tenant(ctx))));
@@ -37,14 +37,14 @@ final class BatchApi {
     }
 
     /** Jobs belong to the caller's tenant: another tenant's job id is not found. */
-    private String tenant(Context ctx) {
+    private String tenant(HttpCall ctx) {
         return authenticate.apply(ctx::header).tenant();
     }
 
-    private void submit(Context ctx) {
+    private void submit(HttpCall ctx) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(ctx.bodyAsBytes());
+            root = Json.MAPPER.readTree(ctx.bodyAsString());
         } catch (Exception e) {
             throw GatewayException.invalidJson("We could not parse the JSON body of your request: " + e.getMessage());
         }
@@ -83,7 +83,7 @@ final class BatchApi {
     }
 
     /** The caller's tenant's jobs, newest first ({@code ?limit=}, default 20, at most 100). */
-    private void list(Context ctx) {
+    private void list(HttpCall ctx) {
         String tenant = tenant(ctx);
         String l = ctx.queryParam("limit");
         int limit;
@@ -100,7 +100,7 @@ final class BatchApi {
         json(ctx, 200, root);
     }
 
-    private void results(Context ctx) {
+    private void results(HttpCall ctx) {
         String id = ctx.pathParam("id");
         ObjectNode root = Json.object();
         root.put("object", "list");
@@ -126,7 +126,7 @@ final class BatchApi {
         json(ctx, 200, root);
     }
 
-    private static void json(Context ctx, int status, JsonNode body) {
+    private static void json(HttpCall ctx, int status, JsonNode body) {
         ctx.status(status).contentType("application/json").result(Json.bytes(body));
     }
 }

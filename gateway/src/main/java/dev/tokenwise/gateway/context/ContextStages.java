@@ -4,7 +4,7 @@ import dev.tokenwise.gateway.keys.BudgetGuard;
 import dev.tokenwise.gateway.pipeline.Principal;
 import dev.tokenwise.gateway.pipeline.Stage;
 import dev.tokenwise.gateway.provider.ModelRegistry;
-import io.javalin.Javalin;
+import dev.tokenwise.gateway.server.Routes;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public final class ContextStages implements AutoCloseable {
      * Adds the batch job API to the server; {@code authenticate} gives the caller's principal from
      * the request headers by the same key rules as the chat endpoint (a 401 when refused).
      */
-    public void routes(Javalin app, Function<Function<String, String>, Principal> authenticate) {
+    public void routes(Routes app, Function<Function<String, String>, Principal> authenticate) {
         new BatchApi(batches, authenticate).register(app);
     }
 

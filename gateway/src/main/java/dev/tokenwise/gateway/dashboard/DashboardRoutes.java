@@ -7,8 +7,8 @@ import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.ledger.LedgerQuery;
 import dev.tokenwise.gateway.ledger.LedgerRecord;
 import dev.tokenwise.gateway.observe.GatewayMetrics;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
+import dev.tokenwise.gateway.server.Routes;
+import dev.tokenwise.gateway.server.HttpCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -73,13 +73,13 @@ public final class DashboardRoutes {
     }
 
     /** Adds the routes; pass as {@code extraRoutes} to the server. */
-    public void register(Javalin app) {
+    public void register(Routes app) {
         app.get("/ui", this::page);
-        app.get("/ui/", ctx -> ctx.redirect("/ui"));
+        app.get("/ui/", ctx -> ctx.redirect("/ui", 302));
         app.post("/ui/login", this::login);
         app.post("/ui/logout", ctx -> {
             ctx.header("Set-Cookie", AdminAuth.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
-            ctx.redirect("/ui", io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect("/ui", 303);
         });
         app.get("/ui/assets/{name}", this::asset);
         app.get("/metrics", this::metrics);
@@ -91,14 +91,14 @@ public final class DashboardRoutes {
     }
 
     private interface Handler {
-        ObjectNode handle(Context ctx);
+        ObjectNode handle(HttpCall ctx);
     }
 
-    private boolean allowed(Context ctx) {
+    private boolean allowed(HttpCall ctx) {
         return auth.allowed(ctx.header("Authorization"), ctx.cookie(AdminAuth.COOKIE));
     }
 
-    private void requireAdmin(Context ctx) {
+    private void requireAdmin(HttpCall ctx) {
         if (allowed(ctx)) return;
         if (auth.mode() == AdminAuth.Mode.CLOSED) {
             throw GatewayException.forbidden("No admin key is configured and the gateway listens beyond loopback: set "
@@ -108,14 +108,14 @@ public final class DashboardRoutes {
                 + adminKeyEnv + ").");
     }
 
-    private void api(Context ctx, Handler h) {
+    private void api(HttpCall ctx, Handler h) {
         requireAdmin(ctx);
         ObjectNode body = h.handle(ctx);
         ctx.header("Cache-Control", "no-store");
         ctx.contentType("application/json").result(Json.bytes(body));
     }
 
-    private void page(Context ctx) {
+    private void page(HttpCall ctx) {
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Frame-Options", "DENY");
         if (allowed(ctx)) {
@@ -128,7 +128,7 @@ public final class DashboardRoutes {
         loginPage(ctx, auth.mode() == AdminAuth.Mode.CLOSED ? 403 : 401, null);
     }
 
-    private void loginPage(Context ctx, int status, String error) {
+    private void loginPage(HttpCall ctx, int status, String error) {
         String message = auth.mode() == AdminAuth.Mode.CLOSED
                 ? "No admin key is configured and this gateway listens beyond loopback. Set " + escape(adminKeyEnv)
                   + " and restart to open the dashboard."
@@ -140,39 +140,39 @@ public final class DashboardRoutes {
         ctx.status(status).html(html);
     }
 
-    private void login(Context ctx) {
+    private void login(HttpCall ctx) {
         ctx.header("Cache-Control", "no-store");
         if (auth.mode() == AdminAuth.Mode.OPEN_LOOPBACK) {
-            ctx.redirect("/ui", io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect("/ui", 303);
             return;
         }
         if (auth.mode() == AdminAuth.Mode.KEY && auth.matches(ctx.formParam("key"))) {
             ctx.header("Set-Cookie", AdminAuth.COOKIE + "=" + auth.sessionToken() + "; Path=/; HttpOnly; SameSite=Strict");
-            ctx.redirect("/ui", io.javalin.http.HttpStatus.SEE_OTHER);
+            ctx.redirect("/ui", 303);
             return;
         }
         loginPage(ctx, auth.mode() == AdminAuth.Mode.CLOSED ? 403 : 401, "That is not the admin key.");
     }
 
-    private void asset(Context ctx) {
+    private void asset(HttpCall ctx) {
         Asset a = assets.get(ctx.pathParam("name"));
         if (a == null) throw GatewayException.notFound("Unknown asset: " + ctx.pathParam("name"));
         ctx.header("Cache-Control", a.cacheControl()).contentType(a.contentType()).result(a.bytes());
     }
 
-    private void metrics(Context ctx) {
+    private void metrics(HttpCall ctx) {
         requireAdmin(ctx);
         if (!metrics.enabled()) {
             throw GatewayException.notFound("Metrics are disabled (observability.metrics: false).");
         }
-        ctx.contentType(metrics.contentType()).result(metrics.scrape());
+        ctx.contentType(metrics.contentType()).result(metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     // ---- JSON API -------------------------------------------------------------------------
 
     private record Window(LedgerQuery.Filter filter, String range, Duration bucket) {}
 
-    private Window window(Context ctx) {
+    private Window window(HttpCall ctx) {
         Instant now = clock.instant();
         String range = ctx.queryParam("range");
         Instant from = parseInstant(ctx.queryParam("from"), "from");
@@ -221,7 +221,7 @@ public final class DashboardRoutes {
         return n;
     }
 
-    private ObjectNode summary(Context ctx) {
+    private ObjectNode summary(HttpCall ctx) {
         Window w = window(ctx);
         LedgerQuery.Totals t = queries.totals(w.filter());
         long hits = 0;
@@ -246,7 +246,7 @@ public final class DashboardRoutes {
         return n;
     }
 
-    private ObjectNode timeseries(Context ctx) {
+    private ObjectNode timeseries(HttpCall ctx) {
         Window w = window(ctx);
         Duration bucket = w.bucket();
         String b = ctx.queryParam("bucket");
@@ -273,7 +273,7 @@ public final class DashboardRoutes {
         return n;
     }
 
-    private ObjectNode breakdown(Context ctx) {
+    private ObjectNode breakdown(HttpCall ctx) {
         Window w = window(ctx);
         String by = ctx.queryParam("by");
         if (by == null) throw GatewayException.invalidRequest("'by' is required (" + DIMENSIONS + ")", "by");
@@ -314,7 +314,7 @@ public final class DashboardRoutes {
         return n;
     }
 
-    private ObjectNode requests(Context ctx) {
+    private ObjectNode requests(HttpCall ctx) {
         Window w = window(ctx);
         int limit = intParam(ctx, "limit", 50, 1, 1000);
         ObjectNode n = envelope(w);
@@ -381,7 +381,7 @@ public final class DashboardRoutes {
         return n;
     }
 
-    private static int intParam(Context ctx, String name, int def, int min, int max) {
+    private static int intParam(HttpCall ctx, String name, int def, int min, int max) {
         String v = ctx.queryParam(name);
         if (v == null) return def;
         try {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.wire.Json;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
+import dev.tokenwise.gateway.server.Routes;
+import dev.tokenwise.gateway.server.HttpCall;
 import java.math.BigDecimal;
 import java.security.MessageDigest;
 import java.time.InstantSource;
@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * admin key from the environment variable named by {@code server.admin_key_env}. Without that
  * variable the admin API answers 403: keys are then managed with {@code tokenwise keys} on the store.
  */
-public final class AdminRoutes implements Consumer<Javalin> {
+public final class AdminRoutes implements Consumer<Routes> {
     public static final String PATH = "/v1/tokenwise/keys";
 
     private final Keys keys;
@@ -35,13 +35,13 @@ public final class AdminRoutes implements Consumer<Javalin> {
     }
 
     @Override
-    public void accept(Javalin app) {
+    public void accept(Routes app) {
         app.post(PATH, this::create);
         app.get(PATH, this::list);
         app.delete(PATH + "/{id}", this::revoke);
     }
 
-    private void requireAdmin(Context ctx) {
+    private void requireAdmin(HttpCall ctx) {
         if (adminHash == null) {
             throw GatewayException.forbidden("The admin API is disabled: set the environment variable " + adminKeyEnv
                     + " (server.admin_key_env) to an admin key, or manage keys with `tokenwise keys`.");
@@ -53,11 +53,11 @@ public final class AdminRoutes implements Consumer<Javalin> {
         }
     }
 
-    private void create(Context ctx) {
+    private void create(HttpCall ctx) {
         requireAdmin(ctx);
         JsonNode body;
         try {
-            body = Json.parse(ctx.body());
+            body = Json.parse(ctx.bodyAsString());
         } catch (RuntimeException e) {
             throw GatewayException.invalidJson("The body must be a JSON object: " + e.getMessage());
         }
@@ -84,7 +84,7 @@ public final class AdminRoutes implements Consumer<Javalin> {
         ctx.status(201).contentType("application/json").result(Json.bytes(out));
     }
 
-    private void list(Context ctx) {
+    private void list(HttpCall ctx) {
         requireAdmin(ctx);
         ObjectNode root = Json.object();
         root.put("object", "list");
@@ -93,7 +93,7 @@ public final class AdminRoutes implements Consumer<Javalin> {
         ctx.contentType("application/json").result(Json.bytes(root));
     }
 
-    private void revoke(Context ctx) {
+    private void revoke(HttpCall ctx) {
         requireAdmin(ctx);
         String id = ctx.pathParam("id");
         if (!keys.store().revoke(id)) throw GatewayException.notFound("No key with id " + id);

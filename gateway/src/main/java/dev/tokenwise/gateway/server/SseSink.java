@@ -5,7 +5,6 @@ import dev.tokenwise.core.error.GatewayException;
 import dev.tokenwise.core.wire.Chunks;
 import dev.tokenwise.core.wire.Json;
 import dev.tokenwise.gateway.pipeline.ChunkSink;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +21,15 @@ final class SseSink implements ChunkSink {
     private static final byte[] ERROR_EVENT = "event: error\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
 
-    private final HttpServletResponse res;
+    private final HttpCall call;
     private final Map<String, String> headers;
     private final boolean includeUsage;
     private volatile boolean started;
     private volatile boolean cancelled;
     private OutputStream out;
 
-    SseSink(HttpServletResponse res, Map<String, String> headers, boolean includeUsage) {
-        this.res = res;
+    SseSink(HttpCall call, Map<String, String> headers, boolean includeUsage) {
+        this.call = call;
         this.headers = headers;
         this.includeUsage = includeUsage;
     }
@@ -59,12 +58,11 @@ final class SseSink implements ChunkSink {
 
     private void start() throws IOException {
         if (started) return;
-        res.setStatus(200);
-        res.setContentType("text/event-stream; charset=utf-8");
-        res.setHeader("Cache-Control", "no-cache");
-        res.setHeader("X-Accel-Buffering", "no");
-        headers.forEach(res::setHeader);
-        out = res.getOutputStream();
+        call.status(200).contentType("text/event-stream; charset=utf-8");
+        call.header("Cache-Control", "no-cache");
+        call.header("X-Accel-Buffering", "no");
+        headers.forEach(call::header);
+        out = call.openStream();
         started = true;
     }
 

@@ -109,7 +109,8 @@ public final class UpstreamHttp implements AutoCloseable {
     public static JsonNode readJson(String provider, Response response, TimeoutConfig t) {
         try {
             ResponseBody rb = response.body();
-            return Json.parse(rb == null ? "" : rb.string());
+            // parsed from the bytes: no decoded copy of the body as a String on the way
+            return Json.parse(rb == null ? new byte[0] : rb.bytes());
         } catch (IOException e) {
             throw transportFailure(provider, e, t, true);
         } catch (RuntimeException e) {
