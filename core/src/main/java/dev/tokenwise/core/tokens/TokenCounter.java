@@ -61,7 +61,35 @@ public final class TokenCounter {
 
     public int count(String text) {
         if (text == null || text.isEmpty()) return 0;
-        return encoding.countTokensOrdinary(text);
+        return encoding.countTokensOrdinary(wellFormed(text));
+    }
+
+    /**
+     * The text with each unpaired surrogate (JSON allows {@code "\ud83d"} alone) replaced by
+     * U+FFFD, as a UTF-8 encoder would: the encoding refuses such text, and a client's odd string
+     * must not fail its request. The text itself when it has none (the usual case, no copy).
+     */
+    static String wellFormed(String text) {
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (!Character.isSurrogate(c)) continue;
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            StringBuilder b = new StringBuilder(n);
+            for (int j = 0; j < n; j++) {
+                char d = text.charAt(j);
+                if (Character.isHighSurrogate(d) && j + 1 < n && Character.isLowSurrogate(text.charAt(j + 1))) {
+                    b.append(d).append(text.charAt(++j));
+                } else {
+                    b.append(Character.isSurrogate(d) ? '\uFFFD' : d);
+                }
+            }
+            return b.toString();
+        }
+        return text;
     }
 
     /** Prompt tokens of a chat request as OpenAI counts them (messages + chat overhead). */

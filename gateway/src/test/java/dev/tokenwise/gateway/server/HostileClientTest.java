@@ -56,4 +56,13 @@ class HostileClientTest {
             }
         }
     }
+
+    @Test
+    void a_lone_surrogate_in_a_message_is_answered_not_a_server_error() {
+        try (TestGateway gw = start(30_000)) {
+            String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"half an emoji \\ud83d\"}]}";
+            var r = gw.post("/chat/completions", body, Map.of());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+    }
 }
