@@ -10,6 +10,7 @@ import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Reply;
 import dev.tokenwise.gateway.provider.ModelRegistry;
 import java.io.IOException;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.Map;
@@ -72,10 +73,9 @@ public final class GatewayServer implements AutoCloseable {
         long start = nanoTime.getAsLong();
         byte[] body = call.body();
         ChatRequest request = ChatRequest.parse(body);
-        // unique, not secret: no need for UUID's SecureRandom on every request
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        String id = "req_" + HEX.toHexDigits(r.nextLong()) + HEX.toHexDigits(r.nextLong());
-        Exchange ex = Exchange.create(id, clock.instant(), start, request, call.headers(), null);
+        Instant now = clock.instant();
+        Exchange ex = Exchange.create(requestId(now), now, start, request, call.headers(), null);
+        String id = ex.id();
         call.header("x-request-id", id);
         if (!request.stream()) {
             Reply reply = pipeline.execute(ex);
@@ -97,6 +97,15 @@ public final class GatewayServer implements AutoCloseable {
             if (g.status() >= 500 && !(e instanceof GatewayException)) LOG.error("stream {} failed", id, e);
             sink.fail(g);
         }
+    }
+
+    /**
+     * A request id: the time in milliseconds, then 64 random bits (unique, not secret: no need for
+     * SecureRandom on every request). Ids that grow with time keep the ledger's primary-key index
+     * appending at its end, instead of touching a random page of it for every row.
+     */
+    static String requestId(Instant now) {
+        return "req_" + HEX.toHexDigits(now.toEpochMilli()) + HEX.toHexDigits(ThreadLocalRandom.current().nextLong());
     }
 
     private void models(HttpCall call) {
