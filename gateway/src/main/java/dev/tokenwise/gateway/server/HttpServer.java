@@ -66,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
     private final long idleTimeoutMs;
     private final long shutdownGraceMs;
     private final ErrorWriter errors;
+    private final int maxConnections;
     private final boolean virtualThreads = Boolean.getBoolean("tokenwise.server.virtualThreads");
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong ids = new AtomicLong();
@@ -75,6 +76,11 @@ public final class HttpServer implements AutoCloseable {
     private Thread watchdog;
 
     HttpServer(Router router, long maxBodyBytes, long idleTimeoutMs, long shutdownGraceMs, ErrorWriter errors) {
+        this(router, maxBodyBytes, idleTimeoutMs, shutdownGraceMs, errors, MAX_CONNECTIONS);
+    }
+
+    HttpServer(Router router, long maxBodyBytes, long idleTimeoutMs, long shutdownGraceMs, ErrorWriter errors, int maxConnections) {
+        this.maxConnections = maxConnections;
         this.router = router;
         this.maxBodyBytes = maxBodyBytes;
         this.idleTimeoutMs = idleTimeoutMs;
@@ -122,7 +128,7 @@ public final class HttpServer implements AutoCloseable {
                 closeQuietly(s);
                 return;
             }
-            if (connections.size() >= MAX_CONNECTIONS) {
+            if (connections.size() >= maxConnections) {
                 refuse(s);
                 continue;
             }
@@ -139,10 +145,11 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** A 503 for a connection over the limit; the few bytes fit the socket buffer, so this never blocks the acceptor. */
-    private static void refuse(Socket s) {
+    private void refuse(Socket s) {
         try (s) {
-            byte[] body = ("{\"error\":{\"message\":\"The gateway has " + MAX_CONNECTIONS + " open connections; try again shortly.\","
-                    + "\"type\":\"server_error\",\"param\":null,\"code\":\"too_many_connections\"}}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = dev.tokenwise.core.wire.Json.bytes(ErrorMapper.body(GatewayException.builder(503,
+                    "The gateway has " + maxConnections + " open connections; try again shortly.")
+                    .type("server_error").code("too_many_connections").build()));
             OutputStream out = s.getOutputStream();
             out.write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nConnection: close\r\n"
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -210,4 +210,28 @@ class HttpServerTest {
         assertThat(in.read()).as("the idle keep-alive connection is closed").isEqualTo(-1);
         idle.close();
     }
+
+    @Test
+    void a_connection_over_the_limit_gets_a_503_and_the_others_keep_working() throws Exception {
+        Router r = new Router();
+        echo().accept(r);
+        HttpServer srv = new HttpServer(r, 1024, 5_000, 1_000, GatewayServer::writeError, 2).start("127.0.0.1", 0);
+        try (srv; Socket a = new Socket("127.0.0.1", srv.port()); Socket b = new Socket("127.0.0.1", srv.port())) {
+            a.setSoTimeout(5_000);
+            send(a, "GET /items/1 HTTP/1.1\r\nHost: a\r\n\r\n");
+            InputStream inA = new java.io.BufferedInputStream(a.getInputStream());
+            assertThat(readOne(inA).status()).isEqualTo(200);
+            b.setSoTimeout(5_000);
+            send(b, "GET /items/2 HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(readOne(new java.io.BufferedInputStream(b.getInputStream())).status()).isEqualTo(200);
+            try (Socket c = new Socket("127.0.0.1", srv.port())) {
+                c.setSoTimeout(5_000);
+                Reply refused = read(c.getInputStream());
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(Json.parse(refused.body()).path("error").path("code").asText()).isEqualTo("too_many_connections");
+            }
+            send(a, "GET /items/3 HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertThat(readOne(inA).status()).isEqualTo(200);
+        }
+    }
 }
