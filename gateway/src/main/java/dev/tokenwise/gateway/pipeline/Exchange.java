@@ -2,6 +2,7 @@ package dev.tokenwise.gateway.pipeline;
 
 import dev.tokenwise.core.wire.ChatRequest;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +48,7 @@ public final class Exchange {
      */
     public static Exchange create(String id, Instant receivedAt, long startNanos, ChatRequest request,
                                   Map<String, String> headers, ChunkSink sink) {
-        Map<String, String> h = new ConcurrentHashMap<>();
+        Map<String, String> h = new HashMap<>(headers.size() * 2);
         headers.forEach((k, v) -> { if (k != null && v != null) h.put(k.toLowerCase(Locale.ROOT), v); });
         return new Exchange(id, receivedAt, startNanos, request, request, Map.copyOf(h), Principal.ANONYMOUS,
                 sink == null ? ChunkSink.NONE : sink, new ConcurrentHashMap<>(), new ConcurrentHashMap<>(4));

@@ -22,6 +22,14 @@ public final class ErrorMapper {
         return root;
     }
 
+    /** Answers a call with the error: its status, Retry-After for a 429, and the body above. */
+    static void write(HttpCall call, GatewayException e) {
+        if (e.retryAfterMillis() >= 0 && e.status() == 429) {
+            call.header("Retry-After", Long.toString(Math.max(1, (e.retryAfterMillis() + 999) / 1000)));
+        }
+        call.status(e.status()).json(Json.bytes(body(e)));
+    }
+
     /** Any throwable as a gateway failure: gateway failures as they are, others as a generic 500. */
     public static GatewayException normalise(Throwable t) {
         if (t instanceof GatewayException g) return g;

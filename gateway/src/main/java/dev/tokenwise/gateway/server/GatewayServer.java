@@ -9,11 +9,9 @@ import dev.tokenwise.gateway.pipeline.Exchange;
 import dev.tokenwise.gateway.pipeline.Pipeline;
 import dev.tokenwise.gateway.pipeline.Reply;
 import dev.tokenwise.gateway.provider.ModelRegistry;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -54,7 +52,7 @@ public final class GatewayServer implements AutoCloseable {
         router.get("/models", this::models);
         router.get("/healthz", call -> call.json(Json.bytes(Json.object().put("status", "ok"))));
         if (extraRoutes != null) extraRoutes.accept(router);
-        this.http = new HttpServer(router, maxBodyBytes, idleTimeoutMs, shutdownGraceMs, GatewayServer::writeError);
+        this.http = new HttpServer(router, maxBodyBytes, idleTimeoutMs, shutdownGraceMs, HttpServer.MAX_CONNECTIONS);
     }
 
     public GatewayServer start(String host, int port) {
@@ -121,13 +119,5 @@ public final class GatewayServer implements AutoCloseable {
             m.put("owned_by", registry.resolve(name).provider().name());
         }
         call.json(Json.bytes(root));
-    }
-
-    /** The one place a {@link GatewayException} becomes the HTTP answer: status, Retry-After and the OpenAI error body. */
-    static void writeError(HttpCall call, GatewayException e) {
-        if (e.retryAfterMillis() >= 0 && e.status() == 429) {
-            call.header("Retry-After", Long.toString(Math.max(1, (e.retryAfterMillis() + 999) / 1000)));
-        }
-        call.status(e.status()).json(Json.bytes(ErrorMapper.body(e)));
     }
 }

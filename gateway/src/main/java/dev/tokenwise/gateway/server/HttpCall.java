@@ -8,7 +8,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.Header;
@@ -22,7 +21,6 @@ import org.apache.hc.core5.http.HttpEntity;
  */
 public final class HttpCall {
     private final ClassicHttpRequest request;
-    private final String method;
     private final String path;
     private final String query;
     private final long maxBodyBytes;
@@ -43,10 +41,9 @@ public final class HttpCall {
         ChunkedStream open(HttpCall call) throws IOException;
     }
 
-    HttpCall(ClassicHttpRequest request, String method, String path, String query, long maxBodyBytes,
+    HttpCall(ClassicHttpRequest request, String path, String query, long maxBodyBytes,
              HttpServer.Connection conn, StreamOpener opener) {
         this.request = request;
-        this.method = method;
         this.path = path;
         this.query = query;
         this.maxBodyBytes = maxBodyBytes;
@@ -54,7 +51,7 @@ public final class HttpCall {
         this.opener = opener;
     }
 
-    public String method() { return method; }
+    public String method() { return request.getMethod(); }
 
     public String path() { return path; }
 
@@ -75,11 +72,14 @@ public final class HttpCall {
         return h == null ? null : h.getValue();
     }
 
-    /** All request headers, names in lower case (the first value of a repeated header). */
+    /**
+     * All request headers, names as the client sent them (the first value of a repeated header);
+     * {@link dev.tokenwise.gateway.pipeline.Exchange#create} lower-cases them once.
+     */
     public Map<String, String> headers() {
         if (headers == null) {
             Map<String, String> h = new HashMap<>();
-            for (Header x : request.getHeaders()) h.putIfAbsent(x.getName().toLowerCase(Locale.ROOT), x.getValue());
+            for (Header x : request.getHeaders()) h.putIfAbsent(x.getName(), x.getValue());
             headers = h;
         }
         return headers;

@@ -56,16 +56,10 @@ public final class HttpServer implements AutoCloseable {
     private static final Http1Config H1 = Http1Config.custom()
             .setMaxLineLength(MAX_HEAD_LINE).setMaxHeaderCount(MAX_HEADERS).setMaxEmptyLineCount(10).build();
 
-    /** Writes an error for a call (status, headers and JSON body); shared with the route handlers' error path. */
-    interface ErrorWriter {
-        void write(HttpCall call, GatewayException e);
-    }
-
     private final Router router;
     private final long maxBodyBytes;
     private final long idleTimeoutMs;
     private final long shutdownGraceMs;
-    private final ErrorWriter errors;
     private final int maxConnections;
     private final boolean virtualThreads = Boolean.getBoolean("tokenwise.server.virtualThreads");
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -75,17 +69,12 @@ public final class HttpServer implements AutoCloseable {
     private Thread acceptor;
     private Thread watchdog;
 
-    HttpServer(Router router, long maxBodyBytes, long idleTimeoutMs, long shutdownGraceMs, ErrorWriter errors) {
-        this(router, maxBodyBytes, idleTimeoutMs, shutdownGraceMs, errors, MAX_CONNECTIONS);
-    }
-
-    HttpServer(Router router, long maxBodyBytes, long idleTimeoutMs, long shutdownGraceMs, ErrorWriter errors, int maxConnections) {
-        this.maxConnections = maxConnections;
+    HttpServer(Router router, long maxBodyBytes, long idleTimeoutMs, long shutdownGraceMs, int maxConnections) {
         this.router = router;
         this.maxBodyBytes = maxBodyBytes;
         this.idleTimeoutMs = idleTimeoutMs;
         this.shutdownGraceMs = shutdownGraceMs;
-        this.errors = errors;
+        this.maxConnections = maxConnections;
     }
 
     /**
@@ -96,7 +85,7 @@ public final class HttpServer implements AutoCloseable {
                                    java.util.function.Consumer<Routes> routes) {
         Router r = new Router();
         routes.accept(r);
-        return new HttpServer(r, maxBodyBytes, idleTimeoutMs, shutdownGraceMs, GatewayServer::writeError).start(host, port);
+        return new HttpServer(r, maxBodyBytes, idleTimeoutMs, shutdownGraceMs, MAX_CONNECTIONS).start(host, port);
     }
 
     HttpServer start(String host, int port) {
@@ -257,10 +246,10 @@ public final class HttpServer implements AutoCloseable {
                     } catch (MessageConstraintException | HttpException e) {
                         // the parser reports a head over the limits as a protocol error caused by a constraint
                         if (e instanceof MessageConstraintException || e.getCause() instanceof MessageConstraintException) {
-                            reject(431, "request_header_fields_too_large", "The request head is too large: " + e.getMessage()
-                                    + " (at most " + MAX_HEADERS + " header fields of " + MAX_HEAD_LINE + " bytes each).");
+                            reject(invalid(431, "request_header_fields_too_large", "The request head is too large: " + e.getMessage()
+                                    + " (at most " + MAX_HEADERS + " header fields of " + MAX_HEAD_LINE + " bytes each)."));
                         } else {
-                            reject(400, "malformed_request", "Malformed HTTP request: " + e.getMessage());
+                            reject(invalid(400, "malformed_request", "Malformed HTTP request: " + e.getMessage()));
                         }
                         return;
                     } finally {
@@ -310,7 +299,7 @@ public final class HttpServer implements AutoCloseable {
         private boolean serve(ClassicHttpRequest req) throws IOException, HttpException {
             String target = req.getPath();
             if (target == null || !target.startsWith("/")) {
-                reject(400, "malformed_request", "The request target must be an absolute path.");
+                reject(invalid(400, "malformed_request", "The request target must be an absolute path."));
                 return false;
             }
             int q = target.indexOf('?');
@@ -320,7 +309,7 @@ public final class HttpServer implements AutoCloseable {
                 try {
                     path = URLDecoder.decode(path.replace("+", "%2B"), StandardCharsets.UTF_8);
                 } catch (IllegalArgumentException e) {
-                    reject(400, "malformed_request", "Malformed percent-encoding in the path.");
+                    reject(invalid(400, "malformed_request", "Malformed percent-encoding in the path."));
                     return false;
                 }
             }
@@ -329,13 +318,13 @@ public final class HttpServer implements AutoCloseable {
             Header expect = req.getFirstHeader("Expect");
             if (expect != null && "100-continue".equalsIgnoreCase(expect.getValue())) {
                 if (entity != null && entity.getContentLength() > maxBodyBytes) {
-                    reject(413, null, null);
+                    reject(GatewayException.tooLarge(maxBodyBytes));
                     return false;
                 }
                 conn.sendResponseHeader(new BasicClassicHttpResponse(100));
                 conn.flush();
             }
-            HttpCall call = new HttpCall(req, req.getMethod(), path, query, maxBodyBytes, this, c -> openStream(c, keepAliveAsked));
+            HttpCall call = new HttpCall(req, path, query, maxBodyBytes, this, c -> openStream(c, keepAliveAsked));
             try {
                 Router.Match m = router.resolve(call.method(), path);
                 call.pathParams(m.params());
@@ -353,7 +342,7 @@ public final class HttpServer implements AutoCloseable {
                     LOG.error("unexpected error on {} {}", call.method(), path, e);
                     g = ErrorMapper.normalise(e);
                 }
-                errors.write(call, g);
+                ErrorMapper.write(call, g);
             }
             boolean drained = drained(call, entity);
             unreadInput = !drained;
@@ -434,13 +423,15 @@ public final class HttpServer implements AutoCloseable {
             return new ChunkedStream(raw, this);
         }
 
+        private static GatewayException invalid(int status, String code, String message) {
+            return GatewayException.builder(status, message).type("invalid_request_error").code(code).build();
+        }
+
         /** An error answer outside any route (a broken head); the connection closes after it. */
-        private void reject(int status, String code, String message) throws IOException {
+        private void reject(GatewayException e) throws IOException {
             unreadInput = true;
-            HttpCall call = new HttpCall(new org.apache.hc.core5.http.message.BasicClassicHttpRequest("GET", "/"), "GET", "/", null, 0, this, null);
-            GatewayException e = status == 413 ? GatewayException.tooLarge(maxBodyBytes)
-                    : GatewayException.builder(status, message).type("invalid_request_error").code(code).build();
-            errors.write(call, e);
+            HttpCall call = new HttpCall(new org.apache.hc.core5.http.message.BasicClassicHttpRequest("GET", "/"), "/", null, 0, this, null);
+            ErrorMapper.write(call, e);
             try {
                 send(call, false);
             } catch (HttpException ex) {

@@ -3,10 +3,8 @@ package dev.tokenwise.gateway.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tokenwise.core.wire.Json;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -28,40 +26,8 @@ class HttpServerTest {
         };
     }
 
-    /** Reads one response (head and Content-Length or chunked body) from the stream. */
+    /** One response: its status, head and body. */
     private record Reply(int status, String head, String body) {}
-
-    private static Reply read(InputStream in) throws IOException {
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1));
-        String status = r.readLine();
-        if (status == null) return null;
-        StringBuilder head = new StringBuilder(status).append('\n');
-        int length = -1;
-        boolean chunked = false;
-        for (String line = r.readLine(); line != null && !line.isEmpty(); line = r.readLine()) {
-            head.append(line).append('\n');
-            String l = line.toLowerCase();
-            if (l.startsWith("content-length:")) length = Integer.parseInt(l.substring(15).trim());
-            if (l.startsWith("transfer-encoding:") && l.contains("chunked")) chunked = true;
-        }
-        StringBuilder body = new StringBuilder();
-        if (chunked) {
-            for (int size = Integer.parseInt(r.readLine().trim(), 16); size > 0; size = Integer.parseInt(r.readLine().trim(), 16)) {
-                char[] buf = new char[size];
-                int n = 0;
-                while (n < size) n += r.read(buf, n, size - n);
-                body.append(buf);
-                r.readLine();
-            }
-            r.readLine();
-        } else if (length > 0) {
-            char[] buf = new char[length];
-            int n = 0;
-            while (n < length) n += r.read(buf, n, length - n);
-            body.append(buf);
-        }
-        return new Reply(Integer.parseInt(status.split(" ")[1]), head.toString(), body.toString());
-    }
 
     private static void send(Socket s, String raw) throws IOException {
         OutputStream out = s.getOutputStream();
@@ -93,7 +59,10 @@ class HttpServerTest {
         }
     }
 
-    /** Replies read through a single buffered stream must not lose bytes between them: parse byte by byte. */
+    /**
+     * Reads one response (head, then a Content-Length or chunked body) byte by byte, so that
+     * replies read one after another from the same stream lose nothing between them.
+     */
     private static Reply readOne(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
@@ -132,14 +101,14 @@ class HttpServerTest {
             try (Socket s = new Socket("127.0.0.1", srv.port())) {
                 s.setSoTimeout(5_000);
                 send(s, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n" + "x".repeat(5000));
-                Reply r = read(s.getInputStream());
+                Reply r = readOne(new java.io.BufferedInputStream(s.getInputStream()));
                 assertThat(r.status()).isEqualTo(413);
                 assertThat(Json.parse(r.body()).path("error").path("type").asText()).isNotBlank();
             }
             try (Socket s = new Socket("127.0.0.1", srv.port())) {
                 s.setSoTimeout(5_000);
                 send(s, "THIS IS NOT HTTP\r\n\r\n");
-                Reply r = read(s.getInputStream());
+                Reply r = readOne(new java.io.BufferedInputStream(s.getInputStream()));
                 assertThat(r.status()).isEqualTo(400);
                 assertThat(r.head()).containsIgnoringCase("connection: close");
                 assertThat(Json.parse(r.body()).path("error").path("code").asText()).isEqualTo("malformed_request");
@@ -147,7 +116,7 @@ class HttpServerTest {
             try (Socket s = new Socket("127.0.0.1", srv.port())) {
                 s.setSoTimeout(5_000);
                 send(s, "DELETE /echo HTTP/1.1\r\nHost: a\r\n\r\n");
-                Reply r = read(s.getInputStream());
+                Reply r = readOne(new java.io.BufferedInputStream(s.getInputStream()));
                 assertThat(r.status()).isEqualTo(405);
                 assertThat(Json.parse(r.body()).path("error").path("code").asText()).isEqualTo("method_not_allowed");
             }
@@ -157,13 +126,13 @@ class HttpServerTest {
                 Reply cont = readOne(new java.io.BufferedInputStream(s.getInputStream(), 1));
                 assertThat(cont.status()).isEqualTo(100);
                 send(s, "{}");
-                assertThat(read(s.getInputStream()).body()).isEqualTo("{}");
+                assertThat(readOne(new java.io.BufferedInputStream(s.getInputStream())).body()).isEqualTo("{}");
             }
             try (Socket s = new Socket("127.0.0.1", srv.port())) {
                 s.setSoTimeout(5_000);
                 send(s, "POST /echo HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}");
-                InputStream in = s.getInputStream();
-                Reply r = read(in);
+                InputStream in = new java.io.BufferedInputStream(s.getInputStream());
+                Reply r = readOne(in);
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(in.read()).as("an HTTP/1.0 request without keep-alive closes the connection").isEqualTo(-1);
             }
@@ -215,7 +184,7 @@ class HttpServerTest {
     void a_connection_over_the_limit_gets_a_503_and_the_others_keep_working() throws Exception {
         Router r = new Router();
         echo().accept(r);
-        HttpServer srv = new HttpServer(r, 1024, 5_000, 1_000, GatewayServer::writeError, 2).start("127.0.0.1", 0);
+        HttpServer srv = new HttpServer(r, 1024, 5_000, 1_000, 2).start("127.0.0.1", 0);
         try (srv; Socket a = new Socket("127.0.0.1", srv.port()); Socket b = new Socket("127.0.0.1", srv.port())) {
             a.setSoTimeout(5_000);
             send(a, "GET /items/1 HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -226,7 +195,7 @@ class HttpServerTest {
             assertThat(readOne(new java.io.BufferedInputStream(b.getInputStream())).status()).isEqualTo(200);
             try (Socket c = new Socket("127.0.0.1", srv.port())) {
                 c.setSoTimeout(5_000);
-                Reply refused = read(c.getInputStream());
+                Reply refused = readOne(new java.io.BufferedInputStream(c.getInputStream()));
                 assertThat(refused.status()).isEqualTo(503);
                 assertThat(Json.parse(refused.body()).path("error").path("code").asText()).isEqualTo("too_many_connections");
             }
