@@ -71,25 +71,20 @@ public final class TokenCounter {
      */
     static String wellFormed(String text) {
         int n = text.length();
+        StringBuilder fixed = null; // made at the first unpaired surrogate
         for (int i = 0; i < n; i++) {
             char c = text.charAt(i);
-            if (!Character.isSurrogate(c)) continue;
             if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (fixed != null) fixed.append(c).append(text.charAt(i + 1));
                 i++;
-                continue;
+            } else if (Character.isSurrogate(c)) {
+                if (fixed == null) fixed = new StringBuilder(n).append(text, 0, i);
+                fixed.append('\uFFFD');
+            } else if (fixed != null) {
+                fixed.append(c);
             }
-            StringBuilder b = new StringBuilder(n);
-            for (int j = 0; j < n; j++) {
-                char d = text.charAt(j);
-                if (Character.isHighSurrogate(d) && j + 1 < n && Character.isLowSurrogate(text.charAt(j + 1))) {
-                    b.append(d).append(text.charAt(++j));
-                } else {
-                    b.append(Character.isSurrogate(d) ? '\uFFFD' : d);
-                }
-            }
-            return b.toString();
         }
-        return text;
+        return fixed == null ? text : fixed.toString();
     }
 
     /** Prompt tokens of a chat request as OpenAI counts them (messages + chat overhead). */
