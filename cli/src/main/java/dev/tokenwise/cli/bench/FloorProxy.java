@@ -41,10 +41,8 @@ enum FloorProxy {
             String target = upstreamBaseUrl + "/chat/completions";
             HttpServer server = HttpServer.start("127.0.0.1", 0, ServerConfig.DEFAULT_MAX_BODY, 30_000, 1_000,
                     routes -> routes.post("/chat/completions", call -> {
-                        Request up = new Request.Builder().url(target).post(RequestBody.create(call.body(), JSON)).build();
-                        try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
-                            call.status(r.code()).json(r.body().bytes());
-                        }
+                        Forwarded f = forward(http, target, call.body());
+                        call.status(f.status()).json(f.body());
                     }));
             return new Running("http://127.0.0.1:" + server.port(), () -> {
                 server.close();
@@ -65,10 +63,8 @@ enum FloorProxy {
                 cfg.jetty.modifyHttpConfiguration(h -> h.setSendServerVersion(false));
             });
             app.post("/chat/completions", ctx -> {
-                Request up = new Request.Builder().url(target).post(RequestBody.create(ctx.bodyAsBytes(), JSON)).build();
-                try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
-                    ctx.status(r.code()).contentType("application/json").result(r.body().bytes());
-                }
+                Forwarded f = forward(http, target, ctx.bodyAsBytes());
+                ctx.status(f.status()).contentType("application/json").result(f.body());
             });
             app.start("127.0.0.1", 0);
             return new Running("http://127.0.0.1:" + app.port(), () -> {
@@ -103,6 +99,17 @@ enum FloorProxy {
     };
 
     private static final MediaType JSON = MediaType.get("application/json");
+
+    /** An upstream answer as the pass-through proxies relay it. */
+    private record Forwarded(int status, byte[] body) {}
+
+    /** Posts a body to the upstream with the gateway's client (failures as the gateway maps them). */
+    private static Forwarded forward(UpstreamHttp http, String target, byte[] body) throws IOException {
+        Request up = new Request.Builder().url(target).post(RequestBody.create(body, JSON)).build();
+        try (Response r = http.execute("bench", up, TimeoutConfig.DEFAULT)) {
+            return new Forwarded(r.code(), r.body().bytes());
+        }
+    }
 
     /** A started proxy: its base URL and how to stop it. */
     record Running(String baseUrl, Stopper stopper) implements AutoCloseable {
