@@ -1,8 +1,7 @@
 package dev.tokenwise.gateway.cache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,11 +10,11 @@ import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 /**
- * The bounded in-process store: answers are appended to a log kept in a ring of byte-array
- * segments, and found through an open-addressing index of primitive longs. A stored answer is no
- * Java object of its own, so the collector never copies or traces entries one by one: a gateway
- * that caches every answer it sees would otherwise pause for the young entries at every
- * collection.
+ * The bounded in-process store: answers are appended to a log kept in a ring of off-heap segments
+ * (direct buffers), and found through an open-addressing index of primitive longs. A stored answer
+ * is no Java object and no heap memory, so the collector never copies or traces it: a gateway that
+ * caches every answer it sees would otherwise pause, at every young collection, to copy the
+ * answers stored since the last one.
  *
  * <p>Bounds: at most {@code maxEntries} live entries and {@code maxBytes} of log. The oldest
  * record goes first (FIFO), with a second chance: an entry read while it lies in the oldest quarter
@@ -29,15 +28,14 @@ import java.util.function.ToLongFunction;
 final class LocalStore implements ResponseStore {
     /** A record: 64-bit key hash, expiry (ticker nanos), key length, value length, key, value. */
     private static final int HEADER = 24;
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long MAX_TTL_NANOS = Long.MAX_VALUE / 4;
 
     private final Ticker ticker;
     private final ToLongFunction<byte[]> hasher;
     private final long maxEntries;
     private final int segmentBytes;
-    private final byte[][] segments;
+    /** Allocated as the log first reaches them, then reused as the ring turns. */
+    private final ByteBuffer[] segments;
     /** Bytes written into each segment (its records end there; the rest is padding). */
     private final int[] used;
     /** The index: a key hash per slot (0 = empty, so no key hashes to 0) and the log position of its record. */
@@ -64,7 +62,7 @@ final class LocalStore implements ResponseStore {
         long segment = Math.min(64L << 20, Math.max(Math.min(maxBytes, 1L << 20), maxBytes / 64));
         this.segmentBytes = (int) segment;
         int n = (int) Math.min(Integer.MAX_VALUE - 8, maxBytes / segment);
-        this.segments = new byte[n][];
+        this.segments = new ByteBuffer[n];
         this.used = new int[n];
         // no more entries than the log holds at the smallest record (header and a 64-hex key),
         // and an index at most half full
@@ -84,16 +82,16 @@ final class LocalStore implements ResponseStore {
             int i = find(h, k);
             if (i < 0) return Optional.empty();
             long pos = positions[i];
-            byte[] seg = segment(pos);
+            ByteBuffer seg = segment(pos);
             int off = offset(pos);
-            long expires = (long) LONG.get(seg, off + 8);
+            long expires = seg.getLong(off + 8);
             if (ticker.read() - expires >= 0) {
                 deleteAt(i);
                 count--;
                 return Optional.empty();
             }
-            int from = off + HEADER + k.length;
-            byte[] value = Arrays.copyOfRange(seg, from, from + (int) INT.get(seg, off + 20));
+            byte[] value = new byte[seg.getInt(off + 20)];
+            seg.get(off + HEADER + k.length, value);
             // second chance: an answer still asked for when it is among the oldest moves to the head
             if (pos - tail < (head - tail) / 4) write(h, k, value, expires);
             return Optional.of(value);
@@ -119,6 +117,17 @@ final class LocalStore implements ResponseStore {
         }
     }
 
+    /** Empties the store and lets its segments' memory go. */
+    @Override
+    public synchronized void close() {
+        Arrays.fill(segments, null);
+        Arrays.fill(used, 0);
+        Arrays.fill(hashes, 0);
+        head = 0;
+        tail = 0;
+        count = 0;
+    }
+
     /** Live entries (expired ones not yet read or evicted included). */
     synchronized long size() {
         return count;
@@ -131,14 +140,14 @@ final class LocalStore implements ResponseStore {
             while (count >= maxEntries) evictOldest();
         }
         makeRoom(need);
-        byte[] seg = segment(head);
+        ByteBuffer seg = segment(head);
         int off = offset(head);
-        LONG.set(seg, off, h);
-        LONG.set(seg, off + 8, expires);
-        INT.set(seg, off + 16, k.length);
-        INT.set(seg, off + 20, value.length);
-        System.arraycopy(k, 0, seg, off + HEADER, k.length);
-        System.arraycopy(value, 0, seg, off + HEADER + k.length, value.length);
+        seg.putLong(off, h);
+        seg.putLong(off + 8, expires);
+        seg.putInt(off + 16, k.length);
+        seg.putInt(off + 20, value.length);
+        seg.put(off + HEADER, k);
+        seg.put(off + HEADER + k.length, value);
         // evictions may have moved or removed the key's slot: look it up again
         int i = find(h, k);
         if (i >= 0) {
@@ -160,7 +169,7 @@ final class LocalStore implements ResponseStore {
             long firstKept = (head / segmentBytes - segments.length + 1) * segmentBytes;
             while (tail < firstKept) evictOldest();
             int s = slot(head);
-            if (segments[s] == null) segments[s] = new byte[segmentBytes];
+            if (segments[s] == null) segments[s] = ByteBuffer.allocateDirect(segmentBytes).order(ByteOrder.LITTLE_ENDIAN);
             used[s] = 0;
         }
     }
@@ -173,8 +182,8 @@ final class LocalStore implements ResponseStore {
             tail = Math.min(head, (tail / segmentBytes + 1) * segmentBytes);
             return;
         }
-        byte[] seg = segment(tail);
-        long h = (long) LONG.get(seg, off);
+        ByteBuffer seg = segment(tail);
+        long h = seg.getLong(off);
         for (int i = home(h); hashes[i] != 0; i = (i + 1) & mask) {
             if (positions[i] == tail) {
                 deleteAt(i);
@@ -182,7 +191,7 @@ final class LocalStore implements ResponseStore {
                 break;
             }
         }
-        tail += HEADER + (int) INT.get(seg, off + 16) + (int) INT.get(seg, off + 20);
+        tail += HEADER + seg.getInt(off + 16) + seg.getInt(off + 20);
     }
 
     private int find(long h, byte[] k) {
@@ -193,10 +202,13 @@ final class LocalStore implements ResponseStore {
     }
 
     private boolean keyAt(long pos, byte[] k) {
-        byte[] seg = segment(pos);
+        ByteBuffer seg = segment(pos);
         int off = offset(pos);
-        return (int) INT.get(seg, off + 16) == k.length
-                && Arrays.equals(seg, off + HEADER, off + HEADER + k.length, k, 0, k.length);
+        if (seg.getInt(off + 16) != k.length) return false;
+        for (int i = 0, from = off + HEADER; i < k.length; i++) {
+            if (seg.get(from + i) != k[i]) return false;
+        }
+        return true;
     }
 
     private void insert(long h, long pos) {
@@ -237,7 +249,7 @@ final class LocalStore implements ResponseStore {
         return (int) (pos % segmentBytes);
     }
 
-    private byte[] segment(long pos) {
+    private ByteBuffer segment(long pos) {
         return segments[slot(pos)];
     }
 
