@@ -6,10 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tokenwise.core.error.GatewayException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -18,13 +14,40 @@ import java.util.OptionalLong;
 /**
  * A chat completion request in OpenAI's shape. The whole JSON body is kept, so fields tokenwise
  * does not model are passed to OpenAI-compatible upstreams untouched; stages derive changed
- * copies with the {@code with...} methods.
+ * copies with the {@code with...} methods. Immutable like a record, but a class: a record's
+ * constructor would copy again every body that parsing or a {@code with...} method has just built
+ * and nobody else holds, and each copy is garbage on the request path.
  */
-public record ChatRequest(ObjectNode body) {
+public final class ChatRequest {
+    private final ObjectNode body;
 
-    public ChatRequest {
-        body = body.deepCopy();
+    /** A request holding a copy of {@code body}: later changes to the caller's node do not reach it. */
+    public ChatRequest(ObjectNode body) {
+        this.body = body.deepCopy();
     }
+
+    /** Takes {@code owned} as it is; only for a node nobody else holds or will change. */
+    private ChatRequest(ObjectNode owned, boolean unused) {
+        this.body = owned;
+    }
+
+    private static ChatRequest owning(ObjectNode owned) {
+        return new ChatRequest(owned, true);
+    }
+
+    /** The JSON body; read it, do not change it (derive a changed request with a {@code with...} method). */
+    public ObjectNode body() { return body; }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChatRequest r && r.body.equals(body);
+    }
+
+    @Override
+    public int hashCode() { return body.hashCode(); }
+
+    @Override
+    public String toString() { return "ChatRequest[body=" + body + "]"; }
 
     /**
      * Parses and validates a request body; every client mistake becomes a 400 naming the field.
@@ -33,14 +56,7 @@ public record ChatRequest(ObjectNode body) {
         if (bytes == null || bytes.length == 0) {
             throw GatewayException.invalidJson("The request body is empty; expected a JSON object.");
         }
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
-            throw GatewayException.invalidJson("The request body is not valid UTF-8.");
-        }
+        if (!validUtf8(bytes)) throw GatewayException.invalidJson("The request body is not valid UTF-8.");
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(bytes);
@@ -54,9 +70,50 @@ public record ChatRequest(ObjectNode body) {
         if (node == null || !node.isObject()) {
             throw GatewayException.invalidJson("The request body must be a JSON object.");
         }
-        ChatRequest r = new ChatRequest((ObjectNode) node);
+        ChatRequest r = owning((ObjectNode) node);
         r.validate();
         return r;
+    }
+
+    /**
+     * Whether {@code b} is well-formed UTF-8 (RFC 3629: shortest form, no surrogates, at most
+     * U+10FFFF), checked in place: decoding the body only to check it would copy it twice over.
+     */
+    static boolean validUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int more;
+            int lo = 0x80;
+            int hi = 0xbf;
+            if (c >= 0xc2 && c <= 0xdf) {
+                more = 1;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                more = 2;
+                if (c == 0xe0) lo = 0xa0; // shorter forms exist
+                if (c == 0xed) hi = 0x9f; // U+D800..U+DFFF are surrogates
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                more = 3;
+                if (c == 0xf0) lo = 0x90; // shorter forms exist
+                if (c == 0xf4) hi = 0x8f; // beyond U+10FFFF
+            } else {
+                return false;
+            }
+            if (i + more >= n) return false; // cut short
+            int second = b[i + 1] & 0xff;
+            if (second < lo || second > hi) return false;
+            for (int k = 2; k <= more; k++) {
+                int cont = b[i + k] & 0xff;
+                if (cont < 0x80 || cont > 0xbf) return false;
+            }
+            i += more + 1;
+        }
+        return true;
     }
 
     private void validate() {
@@ -172,14 +229,14 @@ public record ChatRequest(ObjectNode body) {
     public ChatRequest withModel(String model) {
         ObjectNode b = body.deepCopy();
         b.put("model", model);
-        return new ChatRequest(b);
+        return owning(b);
     }
 
     public ChatRequest withMessages(List<Message> messages) {
         ObjectNode b = body.deepCopy();
         ArrayNode arr = b.putArray("messages");
         for (Message m : messages) arr.add(m.toJson());
-        return new ChatRequest(b);
+        return owning(b);
     }
 
     /** Sets the output cap in the field the client used (max_completion_tokens or max_tokens). */
@@ -187,13 +244,13 @@ public record ChatRequest(ObjectNode body) {
         ObjectNode b = body.deepCopy();
         if (b.has("max_completion_tokens")) b.put("max_completion_tokens", max);
         else b.put("max_tokens", max);
-        return new ChatRequest(b);
+        return owning(b);
     }
 
     public ChatRequest withField(String field, JsonNode value) {
         ObjectNode b = body.deepCopy();
         if (value == null) b.remove(field); else b.set(field, value);
-        return new ChatRequest(b);
+        return owning(b);
     }
 
     /** A copy of the body, safe to modify. */

@@ -6,12 +6,51 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A complete chat completion in OpenAI's shape ({@code object: chat.completion}). Every provider
- * adapter returns this shape, so stages never see vendor formats.
+ * adapter returns this shape, so stages never see vendor formats. Immutable like a record, but a
+ * class for the same reason as {@link ChatRequest}, and so that its JSON bytes are written once:
+ * the exact cache stores the same bytes the client is sent.
  */
-public record ChatResponse(ObjectNode body) {
-    public ChatResponse {
-        body = body.deepCopy();
+public final class ChatResponse {
+    private final ObjectNode body;
+    private volatile byte[] bytes;
+
+    /** A response holding a copy of {@code body}: later changes to the caller's node do not reach it. */
+    public ChatResponse(ObjectNode body) {
+        this.body = body.deepCopy();
     }
+
+    private ChatResponse(ObjectNode owned, boolean unused) {
+        this.body = owned;
+    }
+
+    /**
+     * Takes {@code owned} as it is, without a copy: for a node just parsed or built that nobody
+     * else holds or will change.
+     */
+    public static ChatResponse owning(ObjectNode owned) {
+        return new ChatResponse(owned, true);
+    }
+
+    /** The JSON body; read it, do not change it (derive a changed response with a {@code with...} method). */
+    public ObjectNode body() { return body; }
+
+    /** The body as UTF-8 JSON, written on first use; callers must not change the array. */
+    public byte[] bytes() {
+        byte[] b = bytes;
+        if (b == null) bytes = b = Json.bytes(body);
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChatResponse r && r.body.equals(body);
+    }
+
+    @Override
+    public int hashCode() { return body.hashCode(); }
+
+    @Override
+    public String toString() { return "ChatResponse[body=" + body + "]"; }
 
     /** Builds a single-choice assistant answer. */
     public static ChatResponse of(String id, String model, long created, String text, String finishReason, Usage usage) {
@@ -30,7 +69,7 @@ public record ChatResponse(ObjectNode body) {
         c.putNull("logprobs");
         c.put("finish_reason", finishReason);
         if (usage != null) b.set("usage", usage.toOpenAi());
-        return new ChatResponse(b);
+        return owning(b);
     }
 
     public String id() { return body.path("id").asText(); }
@@ -56,20 +95,20 @@ public record ChatResponse(ObjectNode body) {
     public ChatResponse withUsage(Usage usage) {
         ObjectNode b = body.deepCopy();
         b.set("usage", usage.toOpenAi());
-        return new ChatResponse(b);
+        return owning(b);
     }
 
     public ChatResponse withModel(String model) {
         ObjectNode b = body.deepCopy();
         b.put("model", model);
-        return new ChatResponse(b);
+        return owning(b);
     }
 
     public ChatResponse withId(String id, long created) {
         ObjectNode b = body.deepCopy();
         b.put("id", id);
         b.put("created", created);
-        return new ChatResponse(b);
+        return owning(b);
     }
 
     public ObjectNode toJson() { return body.deepCopy(); }

@@ -45,8 +45,10 @@ public final class Json {
         }
     }
 
-    /** Parses JSON that we produced or that a trusted upstream sent; failures are unchecked. */
-    /** Parses UTF-8 JSON straight from bytes (no String copy on the way). */
+    /**
+     * Parses UTF-8 JSON that we produced or that an upstream sent, straight from the bytes (no
+     * String copy on the way); failures are unchecked.
+     */
     public static JsonNode parse(byte[] utf8) {
         try {
             return MAPPER.readTree(utf8);
@@ -55,6 +57,7 @@ public final class Json {
         }
     }
 
+    /** Parses JSON text that we produced or that an upstream sent; failures are unchecked. */
     public static JsonNode parse(String text) {
         try {
             return MAPPER.readTree(text);

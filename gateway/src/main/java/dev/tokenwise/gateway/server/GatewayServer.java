@@ -78,7 +78,7 @@ public final class GatewayServer implements AutoCloseable {
         if (!request.stream()) {
             Reply reply = pipeline.execute(ex);
             ex.responseHeaders().forEach(call::header);
-            call.status(200).json(Json.bytes(reply.response().body()));
+            call.status(200).json(reply.response().bytes());
             return;
         }
         SseSink sink = new SseSink(call, ex.responseHeaders(), request.includeUsage());

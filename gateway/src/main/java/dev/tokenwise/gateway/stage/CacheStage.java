@@ -85,7 +85,7 @@ public final class CacheStage implements Stage {
         ex.responseHeaders().put(HEADER, MISS);
         Reply reply = next.proceed(ex);
         if (!ex.sink().cancelled() && cacheable(reply.response(), s)) {
-            byte[] value = Json.bytes(reply.response().body());
+            byte[] value = reply.response().bytes();
             Duration ttl = Duration.ofSeconds(s.ttlSeconds());
             if (key != null) cache.exact().put(key, value, ttl);
             if (namespace != null) semantic.add(namespace, question, vector, value, clock.millis() + ttl.toMillis());
@@ -108,8 +108,10 @@ public final class CacheStage implements Stage {
 
     /** A cached answer with a fresh id and timestamp, sent as a stream when the client asked for one. */
     private Reply serve(Exchange ex, byte[] cached, String status, Applied applied) {
-        ChatResponse stored = new ChatResponse((ObjectNode) Json.parse(new String(cached, java.nio.charset.StandardCharsets.UTF_8)));
-        ChatResponse fresh = stored.withId("chatcmpl-" + UUID.randomUUID().toString().replace("-", ""), clock.instant().getEpochSecond());
+        ObjectNode body = (ObjectNode) Json.parse(cached);
+        body.put("id", "chatcmpl-" + UUID.randomUUID().toString().replace("-", ""));
+        body.put("created", clock.instant().getEpochSecond());
+        ChatResponse fresh = ChatResponse.owning(body);
         ex.responseHeaders().put(HEADER, status);
         if (ex.streaming()) {
             for (ObjectNode chunk : Chunks.fromResponse(fresh)) ex.sink().send(chunk);

@@ -277,7 +277,7 @@ public final class AnthropicWire {
         String finish = finishReason(Json.text(msg, "stop_reason"));
         if (finish != null) choice.put("finish_reason", finish); else choice.putNull("finish_reason");
         b.set("usage", usage(msg.path("usage")).toOpenAi());
-        return new ChatResponse(b);
+        return ChatResponse.owning(b);
     }
 
     static String finishReason(String stopReason) {

@@ -62,7 +62,7 @@ public final class OpenAiProvider implements Provider {
                 throw GatewayException.upstream(NAME, "Upstream provider " + NAME
                         + " answered with JSON that is not a chat completion.", null);
             }
-            return withUsage(new ChatResponse((ObjectNode) json), request, model);
+            return withUsage(ChatResponse.owning((ObjectNode) json), request, model);
         }
     }
 
@@ -96,7 +96,7 @@ public final class OpenAiProvider implements Provider {
                     throw GatewayException.upstream(NAME, "Upstream provider " + NAME
                             + " answered a stream request with JSON that is not a chat completion.", null);
                 }
-                ChatResponse full = withUsage(new ChatResponse((ObjectNode) json), request, model);
+                ChatResponse full = withUsage(ChatResponse.owning((ObjectNode) json), request, model);
                 for (ObjectNode c : Chunks.fromResponse(full)) {
                     asm.accept(c);
                     sink.send(c);
