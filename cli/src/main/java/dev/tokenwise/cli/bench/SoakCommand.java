@@ -15,11 +15,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code tokenwise bench soak}: a steady rate through the full pipeline for a long time, sampling
- * heap after GC, live threads and open file descriptors each interval, to show there is no growth
- * trend, no errors and no leaked connections or threads.
+ * heap after GC, direct memory, resident memory, live threads and open file descriptors each
+ * interval, to show there is no growth trend, no errors and no leaked connections or threads.
  */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Steady load for a long time; reports heap-after-GC trend, threads, file descriptors and errors.")
+        description = "Steady load for a long time; reports heap-after-GC, direct-memory and RSS trends, threads, file descriptors and errors.")
 final class SoakCommand implements Runnable {
     @Option(names = "--rate", defaultValue = "500", description = "Requests per second (default ${DEFAULT-VALUE}).")
     int rate;
@@ -72,6 +72,8 @@ final class SoakCommand implements Runnable {
                 ObjectNode sample = samples.addObject();
                 sample.put("t_s", Math.round((s + 1) * step));
                 sample.put("heap_after_gc_mb", Math.round(mem.getHeapMemoryUsage().getUsed() / 1e5) / 10.0);
+                sample.put("direct_mb", Math.round(directBytes() / 1e5) / 10.0);
+                sample.put("rss_mb", Math.round(rssBytes() / 1e5) / 10.0);
                 sample.put("threads", threads.getThreadCount());
                 sample.put("open_fds", openFds());
                 sample.put("errors", r.errors());
@@ -92,6 +94,8 @@ final class SoakCommand implements Runnable {
         out.put("sent", sent);
         out.put("errors", errors);
         out.put("heap_slope_mb_per_min", slope(samples, "heap_after_gc_mb") * 60);
+        out.put("direct_slope_mb_per_min", slope(samples, "direct_mb") * 60);
+        out.put("rss_slope_mb_per_min", slope(samples, "rss_mb") * 60);
         out.put("thread_slope_per_min", slope(samples, "threads") * 60);
         out.put("fd_slope_per_min", slope(samples, "open_fds") * 60);
         if (json) {
@@ -103,6 +107,27 @@ final class SoakCommand implements Runnable {
                     out.get("heap_slope_mb_per_min").asDouble(), out.get("thread_slope_per_min").asDouble(),
                     out.get("fd_slope_per_min").asDouble());
         }
+    }
+
+    /** Off-heap memory in direct buffers (the exact cache's segments live there). */
+    private static long directBytes() {
+        long sum = 0;
+        for (var pool : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) sum += pool.getMemoryUsed();
+        }
+        return sum;
+    }
+
+    /** The process's resident memory (VmRSS), or -1 where /proc is not there. */
+    private static long rssBytes() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: no figure
+        }
+        return -1;
     }
 
     /** Least-squares slope of a field against t_s, per second; the first sample (warm-up) is skipped. */

@@ -58,6 +58,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void bench_soak_samples_heap_direct_memory_rss_threads_and_descriptors() {
+        String[] r = run("bench", "soak", "--rate", "50", "--duration", "2s", "--interval", "1s", "--warmup", "300ms", "--json");
+        assertThat(r[0]).isEqualTo("0");
+        JsonNode j = Json.parse(r[1].strip());
+        assertThat(j.path("errors").asInt()).isZero();
+        assertThat(j.path("samples")).hasSize(2);
+        for (JsonNode s : j.path("samples")) {
+            assertThat(s.path("heap_after_gc_mb").asDouble()).isPositive();
+            // the exact cache's segments are off the heap: the gateway's answers put some there
+            assertThat(s.path("direct_mb").asDouble()).isPositive();
+            assertThat(s.path("rss_mb").asDouble()).isGreaterThan(s.path("heap_after_gc_mb").asDouble());
+            assertThat(s.path("threads").asInt()).isPositive();
+        }
+        assertThat(j.has("direct_slope_mb_per_min") && j.has("rss_slope_mb_per_min")).isTrue();
+    }
+
+    @Test
     void an_unknown_floor_proxy_is_a_usage_error() {
         assertThat(run("bench", "overhead", "--floor", "nginx")[0]).isNotEqualTo("0");
     }
