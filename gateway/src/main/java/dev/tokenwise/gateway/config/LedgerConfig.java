@@ -8,7 +8,8 @@ package dev.tokenwise.gateway.config;
  * @param usernameEnv environment variable holding the database user (PostgreSQL)
  * @param passwordEnv environment variable holding the database password (PostgreSQL)
  * @param flushIntervalMs the writer flushes at least this often; also the most a {@code kill -9} can lose
- * @param batchSize the writer flushes as soon as this many records are queued
+ * @param batchSize the writer flushes as soon as this many records are queued; small, so that a
+ *     flush holds a core for a short time (a busy gateway's requests wait behind a long one)
  * @param queueCapacity records that may wait for the writer; when full, appends block (see docs/accounting.md)
  * @param enqueueTimeoutMs how long an append may block on a full queue before the record is counted as dropped
  * @param poolSize database connections (writer plus readers)
@@ -18,7 +19,7 @@ public record LedgerConfig(String url, String usernameEnv, String passwordEnv, I
     public LedgerConfig {
         if (url != null && url.isBlank()) url = null;
         if (flushIntervalMs == null) flushIntervalMs = 200;
-        if (batchSize == null) batchSize = 500;
+        if (batchSize == null) batchSize = 50;
         if (queueCapacity == null) queueCapacity = 100_000;
         if (enqueueTimeoutMs == null) enqueueTimeoutMs = 5_000;
         if (poolSize == null) poolSize = 4;
