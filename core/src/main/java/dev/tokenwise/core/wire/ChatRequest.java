@@ -26,11 +26,11 @@ public final class ChatRequest {
         this.body = body.deepCopy();
     }
 
-    /** Takes {@code owned} as it is; only for a node nobody else holds or will change. */
     private ChatRequest(ObjectNode owned, boolean unused) {
         this.body = owned;
     }
 
+    /** Takes {@code owned} as it is, without a copy: for a node just parsed or built that nobody else holds. */
     private static ChatRequest owning(ObjectNode owned) {
         return new ChatRequest(owned, true);
     }
