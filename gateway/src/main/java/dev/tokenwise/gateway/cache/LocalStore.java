@@ -86,8 +86,7 @@ final class LocalStore implements ResponseStore {
             int off = offset(pos);
             long expires = seg.getLong(off + 8);
             if (ticker.read() - expires >= 0) {
-                deleteAt(i);
-                count--;
+                drop(i);
                 return Optional.empty();
             }
             byte[] value = new byte[seg.getInt(off + 20)];
@@ -107,10 +106,7 @@ final class LocalStore implements ResponseStore {
             if ((long) HEADER + k.length + value.length > segmentBytes) {
                 // too large to keep: an older answer to the same request must not outlive this one
                 int i = find(h, k);
-                if (i >= 0) {
-                    deleteAt(i);
-                    count--;
-                }
+                if (i >= 0) drop(i);
                 return;
             }
             write(h, k, value, ticker.read() + ttlNanos);
@@ -186,8 +182,7 @@ final class LocalStore implements ResponseStore {
         long h = seg.getLong(off);
         for (int i = home(h); hashes[i] != 0; i = (i + 1) & mask) {
             if (positions[i] == tail) {
-                deleteAt(i);
-                count--;
+                drop(i);
                 break;
             }
         }
@@ -218,8 +213,12 @@ final class LocalStore implements ResponseStore {
         positions[i] = pos;
     }
 
-    /** Linear-probing deletion by backward shift: later slots of the run move up, so no tombstones. */
-    private void deleteAt(int i) {
+    /**
+     * Removes an entry from the index (its record stays in the log until the tail passes it), by
+     * linear probing's backward shift: later slots of the run move up, so there are no tombstones.
+     */
+    private void drop(int i) {
+        count--;
         int j = i;
         while (true) {
             j = (j + 1) & mask;
