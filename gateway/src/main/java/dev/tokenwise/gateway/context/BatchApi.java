@@ -44,7 +44,7 @@ final class BatchApi {
     private void submit(HttpCall ctx) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(ctx.bodyAsString());
+            root = Json.MAPPER.readTree(ctx.body());
         } catch (Exception e) {
             throw GatewayException.invalidJson("We could not parse the JSON body of your request: " + e.getMessage());
         }
@@ -127,6 +127,6 @@ final class BatchApi {
     }
 
     private static void json(HttpCall ctx, int status, JsonNode body) {
-        ctx.status(status).contentType("application/json").result(Json.bytes(body));
+        ctx.status(status).json(Json.bytes(body));
     }
 }

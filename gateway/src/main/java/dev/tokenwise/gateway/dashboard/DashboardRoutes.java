@@ -112,7 +112,7 @@ public final class DashboardRoutes {
         requireAdmin(ctx);
         ObjectNode body = h.handle(ctx);
         ctx.header("Cache-Control", "no-store");
-        ctx.contentType("application/json").result(Json.bytes(body));
+        ctx.json(Json.bytes(body));
     }
 
     private void page(HttpCall ctx) {

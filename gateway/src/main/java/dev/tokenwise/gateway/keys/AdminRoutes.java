@@ -57,7 +57,7 @@ public final class AdminRoutes implements Consumer<Routes> {
         requireAdmin(ctx);
         JsonNode body;
         try {
-            body = Json.parse(ctx.bodyAsString());
+            body = Json.parse(ctx.body());
         } catch (RuntimeException e) {
             throw GatewayException.invalidJson("The body must be a JSON object: " + e.getMessage());
         }
@@ -81,7 +81,7 @@ public final class AdminRoutes implements Consumer<Routes> {
         KeyStore.Created c = keys.store().create(name, body.path("tenant").asText(null), budget, period);
         ObjectNode out = describe(c.key());
         out.put("secret", c.secret());
-        ctx.status(201).contentType("application/json").result(Json.bytes(out));
+        ctx.status(201).json(Json.bytes(out));
     }
 
     private void list(HttpCall ctx) {
@@ -90,7 +90,7 @@ public final class AdminRoutes implements Consumer<Routes> {
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
         for (ApiKey k : keys.store().list()) data.add(describe(k));
-        ctx.contentType("application/json").result(Json.bytes(root));
+        ctx.json(Json.bytes(root));
     }
 
     private void revoke(HttpCall ctx) {
@@ -100,7 +100,7 @@ public final class AdminRoutes implements Consumer<Routes> {
         ObjectNode out = Json.object();
         out.put("id", id);
         out.put("revoked", true);
-        ctx.contentType("application/json").result(Json.bytes(out));
+        ctx.json(Json.bytes(out));
     }
 
     /** The JSON view of a key (never its secret), with its spend in the current period. */

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -264,8 +263,6 @@ public final class HttpServer implements AutoCloseable {
                         busy = false;
                     }
                 }
-            } catch (SocketTimeoutException idle) {
-                // silent for the idle timeout
             } catch (IOException | HttpException gone) {
                 // the client went away or broke the protocol mid-message
             } finally {
@@ -335,14 +332,8 @@ public final class HttpServer implements AutoCloseable {
                     LOG.error("a streamed response failed after its head was sent: {} {}", call.method(), path, e);
                     return false;
                 }
-                GatewayException g;
-                if (e instanceof GatewayException ge) {
-                    g = ge;
-                } else {
-                    LOG.error("unexpected error on {} {}", call.method(), path, e);
-                    g = ErrorMapper.normalise(e);
-                }
-                ErrorMapper.write(call, g);
+                if (!(e instanceof GatewayException)) LOG.error("unexpected error on {} {}", call.method(), path, e);
+                ErrorMapper.write(call, ErrorMapper.normalise(e));
             }
             boolean drained = drained(call, entity);
             unreadInput = !drained;

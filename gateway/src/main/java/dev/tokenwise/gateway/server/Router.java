@@ -1,10 +1,8 @@
 package dev.tokenwise.gateway.server;
 
 import dev.tokenwise.core.error.GatewayException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +12,8 @@ import java.util.Map;
  */
 final class Router implements Routes {
     private final Map<String, Map<String, Handler>> fixed = new HashMap<>();
-    private final List<Pattern> patterns = new ArrayList<>();
+    /** Paths with parameters, by their registered form, in registration order. */
+    private final Map<String, Pattern> patterns = new LinkedHashMap<>();
 
     private record Pattern(String[] segments, Map<String, Handler> byMethod) {
         Map<String, String> match(String[] path) {
@@ -49,13 +48,7 @@ final class Router implements Routes {
     private void add(String method, String path, Handler handler) {
         Map<String, Handler> byMethod;
         if (path.contains("{")) {
-            String[] segs = path.split("/", -1);
-            byMethod = patterns.stream().filter(p -> String.join("/", p.segments()).equals(path)).findFirst()
-                    .map(Pattern::byMethod).orElse(null);
-            if (byMethod == null) {
-                byMethod = new LinkedHashMap<>();
-                patterns.add(new Pattern(segs, byMethod));
-            }
+            byMethod = patterns.computeIfAbsent(path, p -> new Pattern(p.split("/", -1), new LinkedHashMap<>())).byMethod();
         } else {
             byMethod = fixed.computeIfAbsent(path, p -> new LinkedHashMap<>());
         }
@@ -67,7 +60,7 @@ final class Router implements Routes {
         Map<String, String> params = Map.of();
         if (byMethod == null) {
             String[] segs = path.split("/", -1);
-            for (Pattern p : patterns) {
+            for (Pattern p : patterns.values()) {
                 Map<String, String> m = p.match(segs);
                 if (m != null) {
                     byMethod = p.byMethod();
